@@ -1,0 +1,52 @@
+# The environment is .venv, built from uv.lock with the machine's own Python (never a downloaded one).
+PYTHON ?= python3.11
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
+export UV_PYTHON_DOWNLOADS := never
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
+
+.DEFAULT_GOAL := help
+.PHONY: help install repro test test-fast lint format lock params clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+.venv/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: .venv/.synced ## create .venv from uv.lock
+
+repro: install ## run the whole pipeline (dvc repro) on the configured dataset
+	dvc repro
+
+test: install ## run the test suite (slow end-to-end tests included)
+	pytest $(PYTEST_ARGS)
+
+test-fast: install ## run the unit tests only
+	pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: install ## ruff check and format check
+	ruff check pipeline tests
+	ruff format --check pipeline tests
+
+format: install ## format the code with ruff
+	ruff check --fix pipeline tests
+	ruff format pipeline tests
+
+lock: | $(UV) ## re-resolve uv.lock after editing pyproject.toml
+	$(UV) lock --python $(PYTHON)
+
+params: install ## compose params.yaml from params/ without running anything else
+	python -m pipeline.compose
+
+clean: ## remove the environment and DVC outputs (the DVC cache stays)
+	rm -rf .venv .tools data/raw data/features data/predictions models reports/plots

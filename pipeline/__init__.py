@@ -1,0 +1,1 @@
+"""A reproducible machine-learning pipeline: one module per DVC stage."""

@@ -1,0 +1,235 @@
+"""Typed configuration: params.yaml (composed from params/) turned into frozen dataclasses.
+
+Every stage reads the same composed file that DVC tracks, so what DVC records is what ran.
+An unknown or missing key fails at once with its dotted name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from pipeline.errors import ConfigError
+
+PARAMS_FILE = Path("params.yaml")
+MISSING = "???"
+T = TypeVar("T")
+
+TASKS = ("binary", "multiclass", "regression")
+Label = str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class Paths:
+    params_stamp: str
+    raw: str
+    provenance: str
+    validation: str
+    train: str
+    test: str
+    schema: str
+    model: str
+    metrics: str
+    predictions: str
+    evaluate_plots: str
+    fairness: str
+    fairness_plots: str
+    correlation: str
+    correlation_plots: str
+    report_html: str
+    report_summary: str
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    name: str
+    source: str
+    target: str
+    task: str
+    positive_label: Label
+    sensitive: tuple[str, ...]
+    sha256: dict[str, str] | str | None = None
+    # csv
+    path: str | None = None
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    na_values: tuple[str, ...] = ()
+    # synthetic
+    n_rows: int | None = None
+    bias: float | None = None
+    proxy_strength: float | None = None
+    plant_leak: bool = False
+
+    def __post_init__(self) -> None:
+        if self.task not in ("auto", *TASKS):
+            raise ConfigError(
+                f"dataset.task is {self.task!r}; use one of auto, {', '.join(TASKS)}"
+            )
+
+
+@dataclass(frozen=True)
+class ValidationConfig:
+    min_rows: int
+    min_class_count: int
+    max_missing_fraction: float
+    max_duplicate_fraction: float
+    min_minority_fraction: float
+    max_categories: int
+
+
+@dataclass(frozen=True)
+class SplitConfig:
+    test_size: float
+    stratify: bool
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.test_size < 1.0:
+            raise ConfigError(f"split.test_size is {self.test_size}; use a fraction in (0, 1)")
+
+
+@dataclass(frozen=True)
+class FeaturesConfig:
+    include_sensitive: bool
+    drop: tuple[str, ...]
+    categorical: tuple[str, ...]
+    min_frequency: int
+    scale: bool
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """`estimator` is the class path (`_target_`); `params` are its keyword arguments."""
+
+    name: str
+    task: str
+    estimator: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.task not in ("classification", "regression"):
+            raise ConfigError(
+                f"model.task is {self.task!r}; use classification or regression"
+            )
+
+
+def _check_type(value: Any, hint: Any, name: str) -> Any:
+    """Check `value` against a simple annotation; lists become tuples for tuple fields."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        for option in typing.get_args(hint):
+            try:
+                return _check_type(value, option, name)
+            except ConfigError:
+                continue
+        raise ConfigError(f"{name} is {value!r}, which is not a {hint}")
+    if hint is type(None):
+        if value is None:
+            return None
+        raise ConfigError(f"{name} is {value!r}; expected null")
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            raise ConfigError(f"{name} is {value!r}; expected a list")
+        (item,) = typing.get_args(hint)[:1]
+        return tuple(_check_type(v, item, f"{name}[{i}]") for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{name} is {value!r}; expected a mapping")
+        return dict(value)
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint in (int, float) and isinstance(value, bool):
+        raise ConfigError(f"{name} is {value!r}; expected a number")
+    if isinstance(hint, type) and not isinstance(value, hint):
+        raise ConfigError(f"{name} is {value!r}; expected {hint.__name__}")
+    return value
+
+
+def from_mapping(cls: type[T], raw: Any, section: str) -> T:
+    """Build dataclass `cls` from `raw`, naming any unknown, missing or mistyped key."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"'{section}' in {PARAMS_FILE} must be a mapping, got {raw!r}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(raw) - set(fields))
+    if unknown:
+        raise ConfigError(
+            f"unknown key '{section}.{unknown[0]}' in {PARAMS_FILE}; "
+            f"known keys are {', '.join(sorted(fields))}"
+        )
+    values = {}
+    for name, spec in fields.items():
+        dotted = f"{section}.{name}"
+        if name not in raw:
+            required = (
+                spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
+            )
+            if required:
+                raise ConfigError(f"missing key '{dotted}' in {PARAMS_FILE}; add it under params/")
+            continue
+        value = raw[name]
+        if value == MISSING:
+            raise ConfigError(f"'{dotted}' is required: set it, e.g. dvc exp run -S {dotted}=...")
+        values[name] = _check_type(value, hints[name], dotted)
+    return cls(**values)
+
+
+def model_config(raw: Any) -> ModelConfig:
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"'model' in {PARAMS_FILE} must be a mapping")
+    for key in ("name", "task", "_target_"):
+        if key not in raw:
+            raise ConfigError(f"missing key 'model.{key}' in {PARAMS_FILE}; pick a model: -S model=...")
+    params = {k: v for k, v in raw.items() if k not in ("name", "task", "_target_")}
+    return ModelConfig(name=raw["name"], task=raw["task"], estimator=raw["_target_"], params=params)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The composed parameters. `raw` keeps every section, for stages that bring their own."""
+
+    seed: int
+    paths: Paths
+    dataset: DatasetConfig
+    validation: ValidationConfig
+    split: SplitConfig
+    features: FeaturesConfig
+    model: ModelConfig
+    raw: dict[str, Any]
+
+    def section(self, cls: type[T], name: str) -> T:
+        if name not in self.raw:
+            raise ConfigError(f"missing section '{name}' in {PARAMS_FILE}; add params/{name}/")
+        return from_mapping(cls, self.raw[name], name)
+
+
+def parse_config(raw: Mapping[str, Any]) -> Config:
+    for name in ("seed", "paths", "dataset", "validation", "split", "features", "model"):
+        if name not in raw:
+            raise ConfigError(f"missing section '{name}' in {PARAMS_FILE}; re-run the params stage")
+    seed = _check_type(raw["seed"], int, "seed")
+    return Config(
+        seed=seed,
+        paths=from_mapping(Paths, raw["paths"], "paths"),
+        dataset=from_mapping(DatasetConfig, raw["dataset"], "dataset"),
+        validation=from_mapping(ValidationConfig, raw["validation"], "validation"),
+        split=from_mapping(SplitConfig, raw["split"], "split"),
+        features=from_mapping(FeaturesConfig, raw["features"], "features"),
+        model=model_config(raw["model"]),
+        raw=dict(raw),
+    )
+
+
+def load_config(path: str | Path = PARAMS_FILE) -> Config:
+    """Read and check the composed parameters."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path} not found; compose it with `dvc repro params`") from None
+    return parse_config(yaml.safe_load(text) or {})

@@ -1,0 +1,30 @@
+"""Domain errors that a stage reports to its user as one line, and the entry point that does so."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+
+class PipelineError(Exception):
+    """An error in the user's data or configuration: printed as one line, exit status 2."""
+
+
+class ConfigError(PipelineError):
+    """A parameter is missing, unknown or has a value the stage cannot use."""
+
+
+class DataValidationError(PipelineError):
+    """The data cannot be used as it is: names the column or file and what to do."""
+
+
+def run_stage(main: Callable[[], None]) -> None:
+    """Run a stage's `main()`; a domain error becomes one line on stderr and exit status 2.
+
+    Programming errors keep their traceback.
+    """
+    try:
+        main()
+    except PipelineError as error:
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,91 @@
+"""The contract between the features stage and every later one: which column plays which role."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.config import TASKS, Label
+from pipeline.errors import DataValidationError
+from pipeline.io import read_json, write_json
+
+MAX_CLASSES = 100
+MIN_REGRESSION_VALUES = 20
+
+
+@dataclass(frozen=True)
+class Schema:
+    task: str  # binary, multiclass or regression
+    target: str
+    numeric: tuple[str, ...]
+    categorical: tuple[str, ...]
+    sensitive: tuple[str, ...]
+    classes: tuple[Label, ...]  # model classes in order; binary: (0, 1)
+    labels: tuple[Label, ...]  # original labels of `classes`; binary: (negative, positive)
+
+    @property
+    def features(self) -> list[str]:
+        return [*self.numeric, *self.categorical]
+
+    @property
+    def positive_label(self) -> Label:
+        return self.labels[1] if self.task == "binary" else None
+
+
+def resolve_task(target: pd.Series, declared: str) -> str:
+    """The task the target supports; `declared` wins unless it is `auto`."""
+    values = target.dropna()
+    n_unique = values.nunique()
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if declared == "auto":
+        if n_unique == 2:
+            declared = "binary"
+        elif numeric and (
+            n_unique > MIN_REGRESSION_VALUES or not (values == values.round()).all()
+        ):
+            declared = "regression"
+        else:
+            declared = "multiclass"
+    if declared == "binary" and n_unique != 2:
+        raise DataValidationError(
+            f"target '{target.name}' has {n_unique} distinct values, not 2, but dataset.task is "
+            "binary; set dataset.task=multiclass or regression"
+        )
+    if declared == "multiclass" and not 2 < n_unique <= MAX_CLASSES:
+        raise DataValidationError(
+            f"target '{target.name}' has {n_unique} distinct values; multiclass needs 3 to "
+            f"{MAX_CLASSES}: set dataset.task=binary or regression"
+        )
+    if declared == "regression" and not numeric:
+        raise DataValidationError(
+            f"target '{target.name}' is not numeric, so it cannot be a regression target; "
+            "set dataset.task=binary or multiclass"
+        )
+    assert declared in TASKS
+    return declared
+
+
+def binary_labels(target: pd.Series, positive_label: Label) -> tuple[Label, Label]:
+    """(negative, positive) original labels; the positive defaults to the larger sorted label."""
+    values = sorted(target.dropna().unique().tolist(), key=str)
+    if positive_label is None:
+        return values[0], values[1]
+    for value in values:
+        if value == positive_label or str(value) == str(positive_label):
+            (other,) = [v for v in values if v is not value]
+            return other, value
+    raise DataValidationError(
+        f"dataset.positive_label {positive_label!r} is not a value of '{target.name}' "
+        f"(values: {values}); set dataset.positive_label to one of them"
+    )
+
+
+def write_schema(path: str | Path, schema: Schema) -> None:
+    write_json(path, asdict(schema))
+
+
+def read_schema(path: str | Path) -> Schema:
+    raw = read_json(path)
+    return Schema(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
