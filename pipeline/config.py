@@ -55,6 +55,7 @@ class DatasetConfig:
     task: str
     positive_label: Label
     sensitive: tuple[str, ...]
+    confounders: tuple[str, ...] = ()  # columns to control for in partial correlations
     sha256: dict[str, str] | str | None = None
     # csv
     path: str | None = None
