@@ -21,7 +21,9 @@ CONFIG_NAME = "config"
 STAMP_TEXT = "params.yaml is composed from params/ (see pipeline/compose.py)\n"
 
 
-def compose(output: Path, overrides: list[str] | None = None, config_dir: Path = CONFIG_DIR) -> None:
+def compose(
+    output: Path, overrides: list[str] | None = None, config_dir: Path = CONFIG_DIR
+) -> None:
     """Compose `config_dir` (with Hydra `overrides`) into `output`, as `dvc exp run` does."""
     from dvc.utils.hydra import compose_and_dump
     from hydra.errors import HydraException
@@ -29,9 +31,7 @@ def compose(output: Path, overrides: list[str] | None = None, config_dir: Path =
 
     with atomic_path(output) as tmp:
         try:
-            compose_and_dump(
-                tmp, str(config_dir.resolve()), None, CONFIG_NAME, "", overrides or []
-            )
+            compose_and_dump(tmp, str(config_dir.resolve()), None, CONFIG_NAME, "", overrides or [])
         except (HydraException, OmegaConfBaseException) as error:
             first_line = str(error).strip().splitlines()[0]
             raise ConfigError(f"cannot compose {config_dir}/: {first_line}") from None

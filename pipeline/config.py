@@ -70,9 +70,7 @@ class DatasetConfig:
 
     def __post_init__(self) -> None:
         if self.task not in ("auto", *TASKS):
-            raise ConfigError(
-                f"dataset.task is {self.task!r}; use one of auto, {', '.join(TASKS)}"
-            )
+            raise ConfigError(f"dataset.task is {self.task!r}; use one of auto, {', '.join(TASKS)}")
 
 
 @dataclass(frozen=True)
@@ -115,9 +113,7 @@ class ModelConfig:
 
     def __post_init__(self) -> None:
         if self.task not in ("classification", "regression"):
-            raise ConfigError(
-                f"model.task is {self.task!r}; use classification or regression"
-            )
+            raise ConfigError(f"model.task is {self.task!r}; use classification or regression")
 
 
 def _check_type(value: Any, hint: Any, name: str) -> Any:
@@ -186,7 +182,9 @@ def model_config(raw: Any) -> ModelConfig:
         raise ConfigError(f"'model' in {PARAMS_FILE} must be a mapping")
     for key in ("name", "task", "_target_"):
         if key not in raw:
-            raise ConfigError(f"missing key 'model.{key}' in {PARAMS_FILE}; pick a model: -S model=...")
+            raise ConfigError(
+                f"missing key 'model.{key}' in {PARAMS_FILE}; pick a model: -S model=..."
+            )
     params = {k: v for k, v in raw.items() if k not in ("name", "task", "_target_")}
     return ModelConfig(name=raw["name"], task=raw["task"], estimator=raw["_target_"], params=params)
 

@@ -87,11 +87,10 @@ def _sklearn_files(*names: str) -> dict[str, str]:
 def load_digits(config: DatasetConfig) -> Loaded:
     from sklearn.datasets import load_digits as load
 
-    bunch = load(as_frame=True)
-    frame = bunch.frame.rename(columns={"target": config.target})
+    frame = load(as_frame=True).frame.rename(columns={"target": "digit"})
     return Loaded(
         frame=frame,
-        source="scikit-learn load_digits: UCI Optical Recognition of Handwritten Digits (test part)",
+        source="scikit-learn load_digits: UCI Optical Recognition of Handwritten Digits",
         license=UCI_LICENSE,
         files=_sklearn_files("digits.csv.gz"),
     )
@@ -102,7 +101,7 @@ def load_breast_cancer(config: DatasetConfig) -> Loaded:
 
     bunch = load(as_frame=True)
     frame = bunch.data.copy()
-    frame[config.target] = np.asarray(bunch.target_names)[bunch.target.to_numpy()]
+    frame["diagnosis"] = np.asarray(bunch.target_names)[bunch.target.to_numpy()]
     return Loaded(
         frame=frame,
         source="scikit-learn load_breast_cancer: UCI Breast Cancer Wisconsin (Diagnostic)",
@@ -115,7 +114,7 @@ def load_diabetes(config: DatasetConfig) -> Loaded:
     from sklearn.datasets import load_diabetes as load
 
     bunch = load(as_frame=True, scaled=False)
-    frame = bunch.frame.rename(columns={"target": config.target})
+    frame = bunch.frame.rename(columns={"target": "progression"})
     frame["sex"] = frame["sex"].astype("int64")
     return Loaded(
         frame=frame,

@@ -37,7 +37,9 @@ def positive_score(model: Pipeline, inputs: pd.DataFrame) -> np.ndarray:
     return model.decision_function(inputs)
 
 
-def binary_metrics(y_true: np.ndarray, y_pred: np.ndarray, y_score: np.ndarray, proba: bool) -> dict:
+def binary_metrics(
+    y_true: np.ndarray, y_pred: np.ndarray, y_score: np.ndarray, proba: bool
+) -> dict:
     result = {
         "accuracy": skm.accuracy_score(y_true, y_pred),
         "balanced_accuracy": skm.balanced_accuracy_score(y_true, y_pred),

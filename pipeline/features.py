@@ -17,7 +17,10 @@ from pipeline.schema import Schema, binary_labels, resolve_task, write_schema
 
 def build_schema(frame: pd.DataFrame, dataset: DatasetConfig, features: FeaturesConfig) -> Schema:
     """Roles of the columns of `frame` (which must already have a target for every row)."""
-    for key, names in (("features.drop", features.drop), ("features.categorical", features.categorical)):
+    for key, names in (
+        ("features.drop", features.drop),
+        ("features.categorical", features.categorical),
+    ):
         for name in names:
             if name not in frame.columns:
                 raise ConfigError(f"{key} names '{name}', which is not a column of the data")

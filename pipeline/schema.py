@@ -42,9 +42,7 @@ def resolve_task(target: pd.Series, declared: str) -> str:
     if declared == "auto":
         if n_unique == 2:
             declared = "binary"
-        elif numeric and (
-            n_unique > MIN_REGRESSION_VALUES or not (values == values.round()).all()
-        ):
+        elif numeric and (n_unique > MIN_REGRESSION_VALUES or not (values == values.round()).all()):
             declared = "regression"
         else:
             declared = "multiclass"

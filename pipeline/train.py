@@ -1,10 +1,12 @@
-"""Stage `train`: one scikit-learn Pipeline (preprocessing + estimator) fitted on the train split."""
+"""Stage `train`: one scikit-learn Pipeline (preprocessing + estimator) fitted on train only."""
 
 from __future__ import annotations
 
 import importlib
 
 import pandas as pd
+from hydra.errors import InstantiationException
+from hydra.utils import instantiate
 from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
@@ -18,7 +20,11 @@ from pipeline.schema import Schema, read_schema
 
 
 def make_estimator(model: ModelConfig) -> BaseEstimator:
-    """Instantiate `model.estimator` with `model.params`, naming any parameter it does not take."""
+    """Instantiate `model.estimator` with `model.params`, naming any parameter it does not take.
+
+    A parameter may itself be an estimator given by its own `_target_` (Hydra's instantiate
+    convention), e.g. a calibrated SVC.
+    """
     module_name, _, class_name = model.estimator.rpartition(".")
     try:
         cls = getattr(importlib.import_module(module_name), class_name)
@@ -30,7 +36,10 @@ def make_estimator(model: ModelConfig) -> BaseEstimator:
             raise ConfigError(
                 f"model.{key} is not a parameter of {class_name}; known: {', '.join(sorted(known))}"
             )
-    return cls(**model.params)
+    try:
+        return instantiate({"_target_": model.estimator, **model.params})
+    except InstantiationException as error:
+        raise ConfigError(f"model: {str(error).strip().splitlines()[0]}") from None
 
 
 def make_preprocessor(schema: Schema, features: FeaturesConfig) -> ColumnTransformer:

@@ -12,7 +12,11 @@ from pipeline.errors import DataValidationError, run_stage
 from pipeline.io import write_json
 from pipeline.schema import binary_labels, resolve_task
 
-MODEL_TASKS = {"binary": "classification", "multiclass": "classification", "regression": "regression"}
+MODEL_TASKS = {
+    "binary": "classification",
+    "multiclass": "classification",
+    "regression": "regression",
+}
 
 
 def finding(check: str, message: str, column: str | None = None) -> dict:

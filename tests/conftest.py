@@ -1,0 +1,92 @@
+"""Shared fixtures: stage runs in a temporary folder, and temporary copies of the repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+
+from pipeline import compose, evaluate, features, ingest, train, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = str(Path(sys.executable).parent)
+STAGES = {
+    "ingest": ingest.main,
+    "validate": validate.main,
+    "features": features.main,
+    "train": train.main,
+    "evaluate": evaluate.main,
+}
+
+
+def run_stages(folder: Path, overrides: list[str], stages: Iterable[str] = tuple(STAGES)) -> None:
+    """Compose params.yaml with `overrides` in `folder` (the current directory) and run stages."""
+    if not (folder / "data" / "adult").exists():
+        (folder / "data").mkdir(exist_ok=True)
+        (folder / "data" / "adult").symlink_to(ROOT / "data" / "adult")
+    compose.compose(folder / "params.yaml", overrides, config_dir=ROOT / "params")
+    for name in stages:
+        STAGES[name]()
+
+
+@pytest.fixture
+def stages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
+    """Run stage mains in a fresh temporary folder: `stages(["dataset=digits"], ["ingest"])`."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(overrides: list[str], names: Iterable[str] = tuple(STAGES)) -> Path:
+        run_stages(tmp_path, overrides, names)
+        return tmp_path
+
+    return run
+
+
+def tool_env() -> dict[str, str]:
+    """Environment for subprocesses: this interpreter's tools first, a fixed git identity."""
+    env = dict(os.environ)
+    env["PATH"] = BIN + os.pathsep + env.get("PATH", "")
+    env.update(
+        GIT_AUTHOR_NAME="test", GIT_AUTHOR_EMAIL="test@localhost",
+        GIT_COMMITTER_NAME="test", GIT_COMMITTER_EMAIL="test@localhost",
+    )  # fmt: skip
+    env.pop("DVC_EXP_NAME", None)
+    return env
+
+
+def sh(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, cwd=cwd, env=tool_env(), capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
+        )
+    return result
+
+
+def copy_repository(destination: Path) -> Path:
+    """Copy the project's files (tracked and untracked, not ignored) into a new git repository."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    sh(["git", "init", "-q", "-b", "main"], destination)
+    sh(["git", "add", "-A"], destination)
+    sh(["git", "commit", "-q", "-m", "copy"], destination)
+    return destination
+
+
+def ran_stages(output: str) -> list[str]:
+    """Names of the stages `dvc repro` / `dvc exp run` ran, from their output."""
+    return [
+        line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage '")
+    ]
