@@ -1,0 +1,142 @@
+"""The Hydra and DVC contract, shown on a temporary copy of the repository with real `dvc`."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import copy_repository, ran_stages, sh
+
+pytestmark = pytest.mark.slow
+DATA_STAGES = ["ingest", "validate", "features", "train", "evaluate"]
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    return copy_repository(tmp_path_factory.mktemp("repo"))
+
+
+@pytest.fixture(scope="module")
+def first_run(repo: Path) -> str:
+    return sh(["dvc", "repro"], repo).stdout
+
+
+def stages_in(repo: Path) -> list[str]:
+    return list(yaml.safe_load((repo / "dvc.yaml").read_text())["stages"])
+
+
+def metrics(repo: Path) -> dict:
+    return json.loads((repo / "reports/metrics.json").read_text())
+
+
+def edit(path: Path, old: str, new: str) -> str:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    return text
+
+
+def test_fresh_repro_runs_every_stage_and_meets_the_bar(repo: Path, first_run: str) -> None:
+    assert ran_stages(first_run) == stages_in(repo)
+    result = metrics(repo)
+    assert result["test/accuracy"] >= 0.85
+    assert result["test/roc_auc"] >= 0.90
+    shown = sh(["dvc", "metrics", "show", "--json"], repo).stdout
+    assert '"test/roc_auc"' in shown
+
+
+def test_second_repro_reruns_no_data_stage(repo: Path, first_run: str) -> None:
+    output = sh(["dvc", "repro"], repo).stdout
+    assert ran_stages(output) == ["params"]
+    for stage in DATA_STAGES:
+        assert f"Stage '{stage}' didn't change, skipping" in output
+
+
+def test_editing_a_model_parameter_reruns_train_and_what_follows(repo: Path, first_run) -> None:
+    path = repo / "params/model/hist_gradient_boosting.yaml"
+    original = edit(path, "max_iter: 200", "max_iter: 60")
+    try:
+        output = sh(["dvc", "repro"], repo).stdout
+        ran = ran_stages(output)
+        assert ran[:3] == ["params", "train", "evaluate"]
+        assert not {"ingest", "validate", "features"} & set(ran)
+        assert yaml.safe_load((repo / "params.yaml").read_text())["model"]["max_iter"] == 60
+        diff = sh(["dvc", "params", "diff"], repo).stdout
+        assert "model.max_iter" in diff and "200" in diff and "60" in diff
+    finally:
+        path.write_text(original)
+    sh(["dvc", "repro"], repo)
+    assert (repo / "params.yaml").read_text() == sh(
+        ["git", "show", "HEAD:params.yaml"], repo
+    ).stdout
+
+
+def test_editing_the_split_reruns_features_onwards(repo: Path, first_run) -> None:
+    path = repo / "params/split/default.yaml"
+    original = edit(path, "test_size: 0.25", "test_size: 0.3")
+    try:
+        ran = ran_stages(sh(["dvc", "repro"], repo).stdout)
+        assert ran[:4] == ["params", "features", "train", "evaluate"]
+        assert metrics(repo)["test/n_rows"] == round(48842 * 0.3)
+    finally:
+        path.write_text(original)
+    sh(["dvc", "repro"], repo)
+
+
+def test_exp_run_with_overrides_is_listed_with_params_and_metrics(repo: Path, first_run) -> None:
+    output = sh(
+        [
+            "dvc",
+            "exp",
+            "run",
+            "-n",
+            "rf50",
+            "-S",
+            "model=random_forest",
+            "-S",
+            "model.n_estimators=50",
+        ],
+        repo,
+    ).stdout
+    assert "train" in ran_stages(output) and "ingest" not in ran_stages(output)
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    assert params["model"]["name"] == "random_forest" and params["model"]["n_estimators"] == 50
+    shown = json.loads(sh(["dvc", "exp", "show", "--json"], repo).stdout)
+    experiments = [e for rev in shown for e in (rev.get("experiments") or [])]
+    found = [e for e in experiments if e.get("name") == "rf50"]
+    assert found, shown
+    data = found[0]["revs"][0]["data"]
+    model = data["params"]["params.yaml"]["data"]["model"]
+    assert model["name"] == "random_forest" and model["n_estimators"] == 50
+    assert data["metrics"]["reports/metrics.json"]["data"]["test/accuracy"] > 0.8
+    table = sh(["dvc", "exp", "show", "--no-pager", "--md"], repo).stdout
+    assert "rf50" in table
+
+
+def test_plain_repro_after_an_experiment_recomposes_params(repo: Path, first_run) -> None:
+    output = sh(["dvc", "repro"], repo).stdout
+    assert "train" in ran_stages(output) or "Stage 'train' is cached" in output
+    committed = sh(["git", "show", "HEAD:params.yaml"], repo).stdout
+    assert (repo / "params.yaml").read_text() == committed
+    assert yaml.safe_load(committed)["model"]["name"] == "hist_gradient_boosting"
+
+
+def test_a_failing_stage_keeps_the_last_good_lock_entry(repo: Path, first_run) -> None:
+    lock_before = yaml.safe_load((repo / "dvc.lock").read_text())["stages"]
+    path = repo / "params/dataset/adult.yaml"
+    original = edit(path, "target: income", "target: salary")
+    try:
+        result = sh(["dvc", "repro"], repo, check=False)
+        assert result.returncode != 0
+        assert (
+            "error: DataValidationError: column 'salary' (dataset.target) is missing"
+            in result.stderr
+        )
+        lock_after = yaml.safe_load((repo / "dvc.lock").read_text())["stages"]
+        for stage in ("validate", "features", "train", "evaluate"):
+            assert lock_after[stage] == lock_before[stage], stage
+    finally:
+        path.write_text(original)
+    sh(["dvc", "repro"], repo)
+    status = json.loads(sh(["dvc", "status", "--json"], repo).stdout)
+    assert status == {"params": ["always changed"]}
