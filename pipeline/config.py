@@ -43,6 +43,7 @@ class Paths:
     fairness_plots: str
     correlation: str
     correlation_plots: str
+    correlation_metrics: str
     report_html: str
     report_summary: str
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.config import DatasetConfig, ValidationConfig, load_config
+from pipeline.correlation import CorrelationConfig, find_leakage
 from pipeline.errors import DataValidationError, run_stage
 from pipeline.io import write_json
 from pipeline.schema import binary_labels, resolve_task
@@ -111,9 +112,16 @@ def check_columns(frame: pd.DataFrame, target: str, limits: ValidationConfig) ->
 
 
 def validate(
-    frame: pd.DataFrame, dataset: DatasetConfig, limits: ValidationConfig, model_task: str
+    frame: pd.DataFrame,
+    dataset: DatasetConfig,
+    limits: ValidationConfig,
+    model_task: str,
+    correlation: CorrelationConfig | None = None,
 ) -> dict:
-    """The validation report for `frame`: task, column summary, errors and warnings."""
+    """The validation report for `frame`: task, column summary, errors and warnings.
+
+    With `correlation`, a column almost identical to the target is a leakage warning.
+    """
     errors: list[dict] = []
     warnings: list[dict] = []
     task = None
@@ -147,6 +155,9 @@ def validate(
     if len(set(columns) - {dataset.target, *dataset.sensitive}) == 0:
         errors.append(finding("features", "no column is left to use as a feature"))
     warnings += check_columns(frame, dataset.target, limits)
+    if task is not None and correlation is not None:
+        for leak in find_leakage(frame, dataset.target, task, correlation):
+            warnings.append(finding("leakage", leak["message"], leak["column"]))
     return {
         "dataset": dataset.name,
         "rows": len(frame),
@@ -168,7 +179,8 @@ def validate(
 def main() -> None:
     config = load_config()
     frame = pd.read_parquet(config.paths.raw)
-    report = validate(frame, config.dataset, config.validation, config.model.task)
+    correlation = config.section(CorrelationConfig, "correlation")
+    report = validate(frame, config.dataset, config.validation, config.model.task, correlation)
     write_json(config.paths.validation, report)
     for warning in report["warnings"]:
         where = f"'{warning['column']}': " if warning["column"] else ""
