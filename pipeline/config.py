@@ -41,6 +41,7 @@ class Paths:
     evaluate_plots: str
     fairness: str
     fairness_plots: str
+    fairness_metrics: str
     correlation: str
     correlation_plots: str
     correlation_metrics: str
