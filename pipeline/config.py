@@ -196,6 +196,7 @@ class Config:
     """The composed parameters. `raw` keeps every section, for stages that bring their own."""
 
     seed: int
+    n_jobs: int
     paths: Paths
     dataset: DatasetConfig
     validation: ValidationConfig
@@ -217,6 +218,7 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
     seed = _check_type(raw["seed"], int, "seed")
     return Config(
         seed=seed,
+        n_jobs=_check_type(raw.get("n_jobs", 1), int, "n_jobs"),
         paths=from_mapping(Paths, raw["paths"], "paths"),
         dataset=from_mapping(DatasetConfig, raw["dataset"], "dataset"),
         validation=from_mapping(ValidationConfig, raw["validation"], "validation"),

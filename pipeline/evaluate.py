@@ -14,6 +14,7 @@ from pipeline.config import load_config
 from pipeline.errors import run_stage
 from pipeline.io import read_pickle, write_csv, write_json, write_parquet
 from pipeline.schema import Schema, read_schema
+from pipeline.train import cores
 
 MAX_CURVE_POINTS = 1000
 CALIBRATION_BINS = 10
@@ -153,7 +154,9 @@ def main() -> None:
     model = read_pickle(config.paths.model)
     train = pd.read_parquet(config.paths.train)
     test = pd.read_parquet(config.paths.test)
-    metrics, predictions, plots = evaluate(model, train, test, schema)
+    # one core: a forest sums its trees' votes in a fixed order only when not threaded
+    with cores(1):
+        metrics, predictions, plots = evaluate(model, train, test, schema)
     plot_dir = Path(config.paths.evaluate_plots)
     for name, frame in plots.items():
         write_csv(plot_dir / name, frame)

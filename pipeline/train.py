@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 from hydra.errors import InstantiationException
 from hydra.utils import instantiate
+from joblib import parallel_config
 from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from pipeline.config import FeaturesConfig, ModelConfig, load_config
 from pipeline.errors import ConfigError, run_stage
@@ -81,6 +85,38 @@ def build_model(schema: Schema, features: FeaturesConfig, model: ModelConfig) ->
     )
 
 
+@contextmanager
+def cores(n_jobs: int) -> Iterator[None]:
+    """Let joblib workers and OpenMP/BLAS threads use `n_jobs` cores inside the block."""
+    with parallel_config(backend="threading", n_jobs=n_jobs), threadpool_limits(limits=n_jobs):
+        yield
+
+
+def canonical(model: BaseEstimator) -> BaseEstimator:
+    """Reset what a fitted model stores about the machine it ran on, so its bytes do not depend
+    on the number of cores: `n_jobs` goes back to None (the joblib context decides) and a
+    histogram gradient-boosting binner forgets its thread count (used only while fitting)."""
+    seen: set[int] = set()
+
+    def visit(obj: object) -> None:
+        if id(obj) in seen or not hasattr(obj, "__dict__"):
+            return
+        seen.add(id(obj))
+        if isinstance(obj, BaseEstimator) and "n_jobs" in obj.get_params(deep=False):
+            obj.n_jobs = None
+        mapper = getattr(obj, "_bin_mapper", None)
+        if mapper is not None:
+            mapper.n_threads = None
+        for value in vars(obj).values():
+            for item in value if isinstance(value, list | tuple) else (value,):
+                for part in item if isinstance(item, tuple) else (item,):
+                    if isinstance(part, BaseEstimator):
+                        visit(part)
+
+    visit(model)
+    return model
+
+
 def train(
     frame: pd.DataFrame, schema: Schema, features: FeaturesConfig, model: ModelConfig
 ) -> Pipeline:
@@ -94,8 +130,9 @@ def main() -> None:
     config = load_config()
     schema = read_schema(config.paths.schema)
     frame = pd.read_parquet(config.paths.train)
-    fitted = train(frame, schema, config.features, config.model)
-    write_pickle(config.paths.model, fitted)
+    with cores(config.n_jobs):
+        fitted = train(frame, schema, config.features, config.model)
+    write_pickle(config.paths.model, canonical(fitted))
     print(f"train: {config.model.name} fitted on {len(frame)} rows")
 
 

@@ -1,11 +1,14 @@
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from pipeline.config import FeaturesConfig, ModelConfig
 from pipeline.errors import ConfigError
+from pipeline.io import PICKLE_PROTOCOL
 from pipeline.schema import Schema
-from pipeline.train import build_model, make_estimator, train
+from pipeline.train import build_model, canonical, cores, make_estimator, train
 
 FEATURES = FeaturesConfig(
     include_sensitive=False, drop=(), categorical=(), min_frequency=1, scale=True
@@ -79,3 +82,27 @@ def test_model_task_mismatch_is_an_error() -> None:
         build_model(regression, FEATURES, model())
     with pytest.raises(ConfigError, match="choose a classification model"):
         build_model(SCHEMA, FEATURES, model("ridge", "regression", "sklearn.linear_model.Ridge"))
+
+
+@pytest.mark.parametrize(
+    "estimator,params,stores_cores",
+    [
+        ("sklearn.ensemble.RandomForestClassifier", {"n_estimators": 20, "random_state": 0}, False),
+        (
+            "sklearn.ensemble.HistGradientBoostingClassifier",
+            {"max_iter": 20, "random_state": 0},
+            True,
+        ),
+    ],
+)
+def test_saved_model_bytes_do_not_depend_on_cores(estimator, params, stores_cores) -> None:
+    config = model("m", estimator=estimator, **params)
+    saved = []
+    for n_jobs in (1, 2):
+        with cores(n_jobs):
+            fitted = train(frame(400), SCHEMA, FEATURES, config)
+        raw = pickle.dumps(fitted, protocol=PICKLE_PROTOCOL)
+        saved.append((raw, pickle.dumps(canonical(fitted), protocol=PICKLE_PROTOCOL)))
+    # a boosted model stores the thread count it was fitted with; canonical() removes it
+    assert (saved[0][0] != saved[1][0]) == stores_cores
+    assert saved[0][1] == saved[1][1]

@@ -1,0 +1,149 @@
+"""Run the committed pipeline twice from nothing and compare every DVC output byte for byte.
+
+    python -m pipeline.check_repro                       # default configuration
+    python -m pipeline.check_repro --dataset synthetic --rows 100000
+    python -m pipeline.check_repro -S dataset=digits -S model=random_forest
+
+Each run gets a fresh workspace made from a commit (`git archive`, default HEAD) with an empty DVC
+cache and runs `dvc exp run`; the first run uses `n_jobs=1` and the second `n_jobs=2` (see
+--jobs), so one check covers both "two clean runs" and "any number of cores". Prints a table of
+every output file with its SHA-256 in each run; exits 1 if any differs or is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import yaml
+
+LOG_TAIL = 20
+
+
+def export(commit: str, repo: Path, destination: Path) -> None:
+    """Write the files of `commit` into `destination` and make it a one-commit git repository."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit], cwd=repo, capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, filter="data")
+    env = git_env()
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "check"]):
+        subprocess.run(["git", *args], cwd=destination, env=env, check=True)
+
+
+def git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        GIT_AUTHOR_NAME="check-repro", GIT_AUTHOR_EMAIL="check-repro@localhost",
+        GIT_COMMITTER_NAME="check-repro", GIT_COMMITTER_EMAIL="check-repro@localhost",
+    )  # fmt: skip
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env.pop("DVC_EXP_NAME", None)
+    return env
+
+
+def start(workspace: Path, overrides: list[str]) -> subprocess.Popen:
+    command = ["dvc", "exp", "run"]
+    for override in overrides:
+        command += ["-S", override]
+    log = open(workspace.parent / f"{workspace.name}.log", "w")  # noqa: SIM115 (closed by wait)
+    return subprocess.Popen(command, cwd=workspace, env=git_env(), stdout=log, stderr=log)
+
+
+def output_paths(workspace: Path) -> list[str]:
+    """Every file DVC recorded as a stage output in `dvc.lock`, directories expanded."""
+    lock = yaml.safe_load((workspace / "dvc.lock").read_text())
+    files: list[str] = []
+    for stage in lock["stages"].values():
+        for out in stage.get("outs", []):
+            path = workspace / out["path"]
+            if path.is_dir():
+                files += [str(p.relative_to(workspace)) for p in path.rglob("*") if p.is_file()]
+            else:
+                files.append(out["path"])
+    return sorted(files)
+
+
+def sha256(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def compare(first: Path, second: Path) -> list[tuple[str, str | None, str | None]]:
+    """(path, SHA-256 in the first run, in the second) for every output of either run."""
+    paths = sorted(set(output_paths(first)) | set(output_paths(second)))
+    return [(p, sha256(first / p), sha256(second / p)) for p in paths]
+
+
+def table(rows: list[tuple[str, str | None, str | None]], labels: tuple[str, str]) -> str:
+    width = max([len("output"), *(len(r[0]) for r in rows)])
+    lines = [
+        f"{'output':<{width}}  {labels[0]:<12}  {labels[1]:<12}  same",
+        f"{'-' * width}  {'-' * 12}  {'-' * 12}  ----",
+    ]
+    for path, a, b in rows:
+        same = "yes" if a is not None and a == b else "NO"
+        lines.append(
+            f"{path:<{width}}  {(a or 'missing')[:12]:<12}  {(b or 'missing')[:12]:<12}  {same}"
+        )
+    return "\n".join(lines)
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-S", "--set", action="append", default=[], metavar="OVERRIDE",
+                        help="a Hydra override for both runs, as with dvc exp run -S")  # fmt: skip
+    parser.add_argument("--dataset", help="shorthand for -S dataset=NAME")
+    parser.add_argument("--rows", type=int, help="shorthand for -S dataset.n_rows=N (synthetic)")
+    parser.add_argument("--jobs", default="1,2", help="n_jobs of the two runs (default 1,2)")
+    parser.add_argument("--commit", default="HEAD", help="the commit to reproduce")
+    parser.add_argument("--keep", action="store_true", help="keep the two workspaces")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    overrides = ([f"dataset={args.dataset}"] if args.dataset else []) + (
+        [f"dataset.n_rows={args.rows}"] if args.rows else []
+    )
+    overrides += args.set
+    jobs = args.jobs.split(",")
+    if len(jobs) != 2:
+        raise SystemExit("check-repro: --jobs takes two numbers, e.g. 1,2")
+    repo = Path(subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True,
+                               text=True, check=True).stdout.strip())  # fmt: skip
+    root = Path(tempfile.mkdtemp(prefix="check-repro-"))
+    workspaces = [root / f"run{i + 1}" for i in range(2)]
+    for workspace in workspaces:
+        workspace.mkdir()
+        export(args.commit, repo, workspace)
+    print(f"check-repro: {args.commit} in {root}; overrides: {' '.join(overrides) or '(none)'}")
+    runs = [start(w, [*overrides, f"n_jobs={n}"]) for w, n in zip(workspaces, jobs, strict=True)]
+    failed = False
+    for workspace, run in zip(workspaces, runs, strict=True):
+        if run.wait() != 0:
+            failed = True
+            log = (root / f"{workspace.name}.log").read_text().splitlines()
+            print(f"check-repro: the pipeline failed in {workspace}:", *log[-LOG_TAIL:], sep="\n")
+    if failed:
+        return 2
+    rows = compare(*workspaces)
+    print(table(rows, (f"n_jobs={jobs[0]}", f"n_jobs={jobs[1]}")))
+    differing = [path for path, a, b in rows if a is None or a != b]
+    print(f"check-repro: {len(rows) - len(differing)} of {len(rows)} outputs are identical")
+    if differing:
+        print("check-repro: FAILED, these differ: " + ", ".join(differing))
+    if not args.keep and not differing:
+        subprocess.run(["rm", "-rf", str(root)], check=False)
+    return 1 if differing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
