@@ -6,6 +6,10 @@ the loop that one would write with pandas, scipy and scikit-learn, one pair at a
 are timed in this one process, and their results are compared.
 
     .venv/bin/python benchmarks/correlation.py [--rows 1000000] [--seed 0] [--missing 0.0]
+        [--repeat 3] [--skip-reference]
+
+The stage's timings are the best and the median of `--repeat` runs, with the load average
+beside them: on a shared machine other processes' load shows up in any single timing.
 
 Not part of the test suite: the pair-by-pair loop takes minutes on a million rows.
 """
@@ -131,6 +135,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--missing", type=float, default=0.0, help="NaN share in 4 columns")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each stage timing")
     parser.add_argument("--skip-reference", action="store_true")
     args = parser.parse_args()
 
@@ -140,7 +145,10 @@ def main() -> None:
           f"{min(LEVELS)}-{max(LEVELS)} levels), missing share {args.missing}; "
           f"{os.cpu_count()} CPUs")  # fmt: skip
 
-    ours, t_stage = timed(stage_matrix, frame, categorical)
+    load_before = os.getloadavg()[0]
+    runs = [timed(stage_matrix, frame, categorical) for _ in range(args.repeat)]
+    ours, t_stage = runs[0][0], min(t for _, t in runs)
+    t_stage_median = float(np.median([t for _, t in runs]))
     numeric = [c for c in frame.columns if c not in categorical]
     _, t_pandas_pearson = timed(frame[numeric].corr)
     _, t_pandas_spearman = timed(lambda: frame[numeric].corr(method="spearman"))
@@ -155,21 +163,31 @@ def main() -> None:
         leakage_threshold=0.99, random_walks=10_000, random_walk_threshold=0.66,
         null_matrices=200,
     )  # fmt: skip
-    _, t_correlate = timed(correlate, frame, schema, config, (numeric[0],), 0)
+    t_correlate = min(
+        timed(correlate, frame, schema, config, (numeric[0],), 0)[1] for _ in range(args.repeat)
+    )
 
     rows = [
-        ("stage: full matrix, 5 measures, p- and q-values", t_stage),
-        ("stage: every report section (correlate(), no plots)", t_correlate),
+        (f"stage: full matrix, 5 measures, p- and q-values (best of {args.repeat})", t_stage),
+        (f"stage: full matrix (median of {args.repeat})", t_stage_median),
+        (
+            f"stage: every report section, correlate() without plots (best of {args.repeat})",
+            t_correlate,
+        ),
         ("pandas DataFrame.corr, Pearson only, numeric only, no p", t_pandas_pearson),
         ("pandas DataFrame.corr, Spearman only, numeric only, no p", t_pandas_spearman),
     ]
     if not args.skip_reference:
         reference, t_reference = timed(reference_matrix, frame, categorical)
         rows.append(("pair by pair: pandas/scipy/sklearn, same measures", t_reference))
+    rows.append(("load average (1 min) before / after", (load_before, os.getloadavg()[0])))
     width = max(len(label) for label, _ in rows)
     print(f"\n{'computation':<{width}}  seconds")
     for label, seconds in rows:
-        print(f"{label:<{width}}  {seconds:7.2f}")
+        if isinstance(seconds, tuple):
+            print(f"{label:<{width}}  {seconds[0]:.2f} / {seconds[1]:.2f}")
+        else:
+            print(f"{label:<{width}}  {seconds:7.2f}")
     if not args.skip_reference:
         print(f"\nspeed-up of the stage's matrix over pair by pair: {t_reference / t_stage:.0f}x")
         merged = ours.merge(reference, on=["a", "b"], suffixes=("", "_reference"))

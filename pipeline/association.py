@@ -233,12 +233,17 @@ def t_test_p(r: np.ndarray | float, dof: np.ndarray | float) -> np.ndarray:
 
 
 def correlation_matrix(matrix: np.ndarray) -> np.ndarray:
-    """Pearson correlations of the columns of a matrix without NaN; NaN for constant columns."""
+    """Pearson correlations of the columns of a matrix without NaN; NaN for constant columns.
+
+    Cross products and sums of squares come from the same matrix product, so their rounding
+    errors cancel in the ratio (as in numpy.corrcoef); summing the squares separately left
+    errors of several 1e-12 in rank correlations of a million rows.
+    """
     centred = matrix - matrix.mean(axis=0)
-    norms = np.sqrt(np.einsum("ij,ij->j", centred, centred))
+    gram = centred.T @ centred
+    norms = np.sqrt(np.diag(gram))
     with np.errstate(divide="ignore", invalid="ignore"):
-        centred /= norms
-    r = np.clip(centred.T @ centred, -1.0, 1.0)
+        r = np.clip(gram / np.outer(norms, norms), -1.0, 1.0)
     constant = norms == 0
     r[constant, :] = np.nan
     r[:, constant] = np.nan

@@ -159,6 +159,31 @@ def leak_record(column: str, target: str, measure: str, value: float, threshold:
     return {"column": column, "measure": measure, "value": value, "message": message}
 
 
+def leakage_scores(columns: dict[str, assoc.Column], target: str) -> pd.DataFrame:
+    """Each column's leakage score with `target`: its largest |coefficient| among Pearson,
+    Spearman, eta and corrected V, whatever `correlation.measures` says."""
+    pairs = [(name, target) for name in columns if name != target]
+    table = assoc.association_table(columns, LEAKAGE_MEASURES, pairs)
+    scores = [leakage_score(row) for _, row in table.iterrows()]
+    return pd.DataFrame(
+        {
+            "feature": table["a"],
+            "leakage_score": [value for value, _ in scores],
+            "leakage_measure": [measure for _, measure in scores],
+        }
+    )
+
+
+def leaks(scores: pd.DataFrame, target: str, threshold: float) -> list[dict]:
+    """The columns whose leakage score reaches `threshold`, strongest first."""
+    found = scores[scores["leakage_score"] >= threshold]
+    found = found.sort_values(["leakage_score", "feature"], ascending=[False, True])
+    return [
+        leak_record(row.feature, target, row.leakage_measure, row.leakage_score, threshold)
+        for row in found.itertuples()
+    ]
+
+
 def find_leakage(
     frame: pd.DataFrame, target: str, task: str, config: CorrelationConfig
 ) -> list[dict]:
@@ -172,14 +197,7 @@ def find_leakage(
         max_levels=config.max_levels,
         bins=None,
     )
-    pairs = [(name, target) for name in columns if name != target]
-    table = assoc.association_table(columns, LEAKAGE_MEASURES, pairs)
-    leaks = []
-    for _, row in table.iterrows():
-        value, measure = leakage_score(row)
-        if value >= config.leakage_threshold:
-            leaks.append(leak_record(row["a"], target, measure, value, config.leakage_threshold))
-    return sorted(leaks, key=lambda leak: (-leak["value"], leak["column"]))
+    return leaks(leakage_scores(columns, target), target, config.leakage_threshold)
 
 
 def redundant_features(table: pd.DataFrame, schema: Schema, threshold: float) -> list[dict]:
@@ -195,15 +213,14 @@ def redundant_features(table: pd.DataFrame, schema: Schema, threshold: float) ->
     ]
 
 
-def target_associations(table: pd.DataFrame, schema: Schema) -> pd.DataFrame:
-    """Each feature's association with the target, strongest first, with BH q-values."""
+def target_associations(table: pd.DataFrame, schema: Schema, scores: pd.DataFrame) -> pd.DataFrame:
+    """Each feature's association with the target, strongest first, with BH q-values and the
+    leakage score."""
     features = set(schema.features)
     rows = table[(table["b"] == schema.target) & table["a"].isin(features)].copy()
     rows = rows.rename(columns={"a": "feature"})
     rows["q_value"] = assoc.q_values(rows["p_value"])
-    scores = [leakage_score(r) for _, r in rows.iterrows()]
-    rows["leakage_score"] = [value for value, _ in scores]
-    rows["leakage_measure"] = [measure for _, measure in scores]
+    rows = rows.merge(scores, on="feature", how="left", validate="one_to_one")
     rows = rows.sort_values(["strength", "feature"], ascending=[False, True], na_position="last")
     rows.insert(0, "rank", np.arange(1, len(rows) + 1))
     keep = ["rank", "feature", "kind", "strength_measure", "strength", "p_value", "q_value",
@@ -410,14 +427,11 @@ def correlate(
     columns = encode_frame(frame, names, categorical, config)
     table = assoc.association_table(columns, config.measures)
     table["q_value"] = assoc.q_values(table["p_value"])
-    target = target_associations(table, schema)
+    model_columns = [*schema.features, schema.target]
+    scores = leakage_scores({n: columns[n] for n in model_columns}, schema.target)
+    target = target_associations(table, schema, scores)
     proxies = proxy_table(table, schema, config.proxy_threshold)
-    leaks = [
-        leak_record(row["feature"], schema.target, row["leakage_measure"], row["leakage_score"],
-                    config.leakage_threshold)
-        for _, row in target.iterrows()
-        if row["leakage_score"] >= config.leakage_threshold
-    ]  # fmt: skip
+    leaked = leaks(scores, schema.target, config.leakage_threshold)
     walk_rng, null_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     walks, walk_histogram = random_walks(
         walk_rng, config.random_walks, len(POOL_YEARS), config.random_walk_threshold
@@ -434,7 +448,7 @@ def correlate(
                       "cramers_v_corrected", "mutual_info", "mutual_info_r")
     }  # fmt: skip
     top = target.iloc[0] if len(target) and pd.notna(target["strength"].iloc[0]) else None
-    warnings = [leak["message"] for leak in leaks]
+    warnings = [leak["message"] for leak in leaked]
     warnings += [
         f"'{c.name}' has more than correlation.max_levels={config.max_levels} levels: "
         f"{c.lumped} rare levels are merged into '{assoc.OTHER_LEVEL}'"
@@ -477,7 +491,7 @@ def correlate(
         "flagged_proxies": flagged[
             ["sensitive", "feature", "strength_measure", "strength"]
         ].to_dict(orient="records"),
-        "leakage": {"threshold": config.leakage_threshold, "leaks": leaks},
+        "leakage": {"threshold": config.leakage_threshold, "leaks": leaked},
         "redundant_features": redundant_features(table, schema, config.leakage_threshold),
         "confounding": confounded,
         "spurious": {
@@ -494,7 +508,7 @@ def correlate(
         "correlation/n_significant": tests["matrix"]["significant"],
         "correlation/n_significant_after_fdr": tests["matrix"]["significant_after_fdr"],
         "correlation/n_proxies": len(flagged),
-        "correlation/n_leaks": len(leaks),
+        "correlation/n_leaks": len(leaked),
         "correlation/n_explained_by_confounders": int(
             sum(bool(p["explained"]) for p in confounded["pairs"])
         ),

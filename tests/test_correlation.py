@@ -261,6 +261,20 @@ def test_synthetic_proxy_confounder_and_leak_are_found() -> None:
     assert result.metrics["correlation/n_leaks"] == 1
 
 
+def test_measures_are_chosen_in_config_and_leakage_is_checked_whatever_they_are() -> None:
+    frame = make_synthetic(3000, seed=5, bias=0.3, proxy_strength=0.9, plant_leak=True)
+    dataset = DatasetConfig(name="synthetic", source="-", target="label", task="binary",
+                            positive_label=1, sensitive=("group",))  # fmt: skip
+    train, _, schema = build_features(frame, dataset, FEATURES, SPLIT, seed=5)
+    result = correlate(train, schema, default_config(measures=["mutual_info"]), (), seed=5)
+    pairs = pd.DataFrame(result.report["pairs"])
+    assert set(pairs["strength_measure"]) == {"mutual_info_r"}
+    assert pairs["pearson"].isna().all() and pairs["cramers_v"].isna().all()
+    assert [leak["column"] for leak in result.report["leakage"]["leaks"]] == ["leak"]
+    assert set(result.report["matrix"]) == {"columns", "diagonal", "strength", "mutual_info",
+                                            "mutual_info_r"}  # fmt: skip
+
+
 def test_adult_relationship_is_flagged_as_a_proxy_for_sex() -> None:
     raw = yaml.safe_load((ROOT / "params/dataset/adult.yaml").read_text())
     dataset = from_mapping(DatasetConfig, {**raw, "source": str(ROOT / raw["source"])}, "dataset")
