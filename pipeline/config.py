@@ -46,6 +46,7 @@ class Paths:
     correlation_plots: str
     correlation_metrics: str
     report_html: str
+    report_plots: str
     report_summary: str
 
 

@@ -11,7 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import compose, evaluate, features, ingest, train, validate
+from pipeline import (
+    compose,
+    correlation,
+    evaluate,
+    fairness,
+    features,
+    ingest,
+    report,
+    train,
+    validate,
+)  # fmt: skip
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = str(Path(sys.executable).parent)
@@ -21,6 +31,9 @@ STAGES = {
     "features": features.main,
     "train": train.main,
     "evaluate": evaluate.main,
+    "fairness": fairness.main,
+    "correlation": correlation.main,
+    "report": report.main,
 }
 
 

@@ -1,0 +1,55 @@
+import hashlib
+import re
+from importlib import metadata
+from pathlib import Path
+
+from pipeline import report
+from pipeline.io import read_json
+
+
+def digests(folder: Path) -> dict[str, str]:
+    files = [folder / "reports/index.html", folder / "reports/summary.md",
+             *sorted((folder / "reports/plots/report").glob("*.png"))]  # fmt: skip
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+
+
+def test_report_is_self_contained_complete_and_repeatable(stages) -> None:
+    folder = stages(["dataset=synthetic", "dataset.n_rows=3000", "model=logistic_regression",
+                     "fairness.n_boot=50"])  # fmt: skip
+    page = (folder / "reports/index.html").read_text()
+    summary = (folder / "reports/summary.md").read_text()
+    metrics = read_json(folder / "reports/metrics.json")
+    headings = [
+        "Data",
+        "Model performance",
+        "Fairness",
+        "Correlation (training split)",
+        "Controlling for confounders",
+        "What these measures can and cannot say",
+    ]
+    for heading in headings:
+        assert f"<h2>{heading}</h2>" in page or f"<h3>{heading}</h3>" in page, heading
+    assert (
+        f"| accuracy | {metrics['test/accuracy']:.4f} | {metrics['train/accuracy']:.4f} |"
+        in summary
+    )
+    assert "group" in summary and "region" in summary  # the audit and the planted proxy
+    # self-contained: images inline, nothing fetched, no absolute paths of this machine
+    assert page.count("data:image/png;base64,") >= 4
+    assert not re.search(r'src="(?!data:)', page) and "http-equiv" not in page
+    assert str(folder) not in page and str(folder) not in summary
+    assert f"scikit-learn {metadata.version('scikit-learn')}" in page
+    first = digests(folder)
+    report.main()
+    assert digests(folder) == first
+
+
+def test_report_without_sensitive_attributes_or_probabilities(stages) -> None:
+    folder = stages(["dataset=diabetes", "model=ridge", "fairness.n_boot=20"])
+    page = (folder / "reports/index.html").read_text()
+    assert 'alt="residuals"' in page and 'alt="roc"' not in page
+    assert "<h2>Fairness</h2>" in page and "<h3>sex</h3>" in page
+    folder = stages(["dataset=digits", "model=logistic_regression"])
+    page = (folder / "reports/index.html").read_text()
+    status = read_json(folder / "reports/fairness.json")["status"]
+    assert f"Status: {status}." in page and "actual \\ predicted" in page
