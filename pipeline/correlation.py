@@ -250,7 +250,8 @@ def proxy_table(table: pd.DataFrame, schema: Schema, threshold: float) -> pd.Dat
     keep = ["sensitive", "rank", "feature", "kind", "strength_measure", "strength", "p_value",
             "q_value", "mutual_info_r", "n", "flagged"]  # fmt: skip
     if not frames:
-        return pd.DataFrame(columns=keep)
+        # boolean `flagged`, so that selecting the flagged rows of no rows keeps the columns
+        return pd.DataFrame(columns=keep).astype({"flagged": bool})
     return pd.concat(frames, ignore_index=True)[keep]
 
 
