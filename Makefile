@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help install repro test test-fast lint format lock params clean
+.PHONY: help install repro test test-fast lint format lock params ui clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,10 @@ lock: | $(UV) ## re-resolve uv.lock after editing pyproject.toml
 
 params: install ## compose params.yaml from params/ without running anything else
 	python -m pipeline.compose
+
+ui: install ## MLflow UI on 127.0.0.1, port PORT (5000), for the runs in mlflow.db
+	@echo "Runs: http://127.0.0.1:$(PORT)/#/experiments  (pick one, then Training runs)"
+	mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1 --port $(PORT) --workers 1
 
 clean: ## remove the environment and DVC outputs (the DVC cache stays)
 	rm -rf .venv .tools data/raw data/features data/predictions models reports/plots
