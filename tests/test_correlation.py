@@ -26,7 +26,7 @@ from pipeline.config import (
     load_config,
 )
 from pipeline.correlation import CorrelationConfig, correlate, find_leakage
-from pipeline.datasets import load_adult, make_synthetic
+from pipeline.datasets import load, load_adult, make_synthetic
 from pipeline.errors import ConfigError, DataValidationError
 from pipeline.features import build_features
 from pipeline.io import dumps_json
@@ -290,6 +290,22 @@ def test_adult_relationship_is_flagged_as_a_proxy_for_sex() -> None:
     redundant = result.report["redundant_features"]
     assert [(r["a"], r["b"]) for r in redundant] == [("education-num", "education")]
     assert redundant[0]["value"] == pytest.approx(1.0, abs=1e-12)  # a label and its code
+
+
+@pytest.mark.parametrize("name", ["diabetes", "breast_cancer"])
+def test_regression_targets_and_data_without_sensitive_attributes(name: str) -> None:
+    raw = yaml.safe_load((ROOT / f"params/dataset/{name}.yaml").read_text())
+    dataset = from_mapping(DatasetConfig, raw, "dataset")
+    train, _, schema = build_features(load(dataset, 0).frame, dataset, FEATURES, SPLIT, seed=0)
+    result = correlate(train, schema, default_config(), dataset.confounders, seed=0)
+    target = pd.DataFrame(result.report["target_associations"])
+    expected = {"diabetes": {"pearson"}, "breast_cancer": {"eta"}}[name]
+    assert set(target["strength_measure"]) == expected and len(target) == len(schema.features)
+    if name == "diabetes":  # sex is stored as 1/2 but audited as groups: eta, not Pearson
+        assert {p["strength_measure"] for p in result.report["proxies"]["sex"]} == {"eta"}
+    else:
+        assert result.report["proxies"] == {} and result.metrics["correlation/n_proxies"] == 0
+    assert "NaN" not in dumps_json(result.report)
 
 
 # --- spurious correlation -----------------------------------------------------------------------
