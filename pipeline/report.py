@@ -101,14 +101,28 @@ def curve_figures(plot_dir: Path, out_dir: Path) -> list[Path]:
     return made
 
 
-def confusion_table(plot_dir: Path) -> tuple[str, str]:
+def confusion(plot_dir: Path, out_dir: Path) -> tuple[tuple[str, str], Path | None]:
+    """The confusion matrix as a table and as a figure (classification tasks only)."""
     if not (plot_dir / "confusion.csv").is_file():
-        return "", ""
+        return ("", ""), None
     data = pd.read_csv(plot_dir / "confusion.csv", dtype=str)
     counts = pd.crosstab(data["actual"], data["predicted"])
     rows = [{"actual \\ predicted": str(a), **{str(p): int(counts.loc[a, p]) for p in counts}}
             for a in counts.index]  # fmt: skip
-    return table(rows, ["actual \\ predicted", *[str(p) for p in counts.columns]])
+    figure, axes = plt.subplots(figsize=(4.5, 4))
+    grid = counts.to_numpy()
+    axes.imshow(grid, cmap="Blues")
+    for (i, j), value in pd.DataFrame(grid).stack().items():
+        colour = "white" if value > grid.max() / 2 else "black"
+        axes.text(j, i, str(value), ha="center", va="center", fontsize=8, color=colour)
+    axes.set_xticks(range(len(counts.columns)), [str(c) for c in counts.columns])
+    axes.set_yticks(range(len(counts.index)), [str(c) for c in counts.index])
+    axes.set(xlabel="predicted", ylabel="actual", title="Confusion matrix (test)")
+    figure.tight_layout()
+    path = out_dir / "confusion.png"
+    save_figure(figure, path)
+    columns = ["actual \\ predicted", *[str(p) for p in counts.columns]]
+    return table(rows, columns), path
 
 
 def build(config: Config, figures_dir: Path) -> tuple[str, str]:
@@ -149,8 +163,10 @@ def build(config: Config, figures_dir: Path) -> tuple[str, str]:
     names = sorted({k.split("/", 1)[1] for k in metrics})
     add(table([{"metric": n, "test": metrics.get(f"test/{n}"), "train": metrics.get(f"train/{n}")}
                for n in names], ["metric", "test", "train"]))  # fmt: skip
-    add(confusion_table(Path(paths.evaluate_plots)))
+    confusion_pair, confusion_figure = confusion(Path(paths.evaluate_plots), figures_dir)
+    add(confusion_pair)
     figures = curve_figures(Path(paths.evaluate_plots), figures_dir)
+    figures += [confusion_figure] if confusion_figure else []
     page.append('<div class="row">' + "".join(image(f, inline=True) for f in figures) + "</div>")
 
     section("Fairness", f"Status: {fairness['status']}.")

@@ -53,3 +53,5 @@ def test_report_without_sensitive_attributes_or_probabilities(stages) -> None:
     page = (folder / "reports/index.html").read_text()
     status = read_json(folder / "reports/fairness.json")["status"]
     assert f"Status: {status}." in page and "actual \\ predicted" in page
+    figures = sorted(p.name for p in (folder / "reports/plots/report").iterdir())
+    assert "confusion.png" in figures and 'alt="confusion"' in page
