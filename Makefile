@@ -7,10 +7,11 @@ PYTEST_ARGS ?=
 
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help install repro test test-fast lint format lock params ui clean
+.PHONY: help install check-env repro test test-fast check-repro lint format lock params ui clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,14 +26,22 @@ $(UV):
 
 install: .venv/.synced ## create .venv from uv.lock
 
-repro: install ## run the whole pipeline (dvc repro) on the configured dataset
+check-env: install ## refuse to go on when .venv differs from uv.lock
+	@$(UV) sync --frozen --check --python $(PYTHON) >/dev/null 2>&1 || { \
+	  echo "error: .venv does not match uv.lock (a package was added, removed or changed by hand);" \
+	  "run \`rm .venv/.synced && make install\` to rebuild it from the lock file" >&2; exit 1; }
+
+repro: check-env ## run the whole pipeline (dvc repro) on the configured dataset
 	dvc repro
 
-test: install ## run the test suite (slow end-to-end tests included)
+test: check-env ## run the test suite (slow end-to-end tests included)
 	pytest $(PYTEST_ARGS)
 
-test-fast: install ## run the unit tests only
+test-fast: check-env ## run the unit tests only
 	pytest -m "not slow" $(PYTEST_ARGS)
+
+check-repro: check-env ## run the committed pipeline twice from nothing, compare every output (ARGS="--dataset synthetic --rows 100000")
+	python -m pipeline.check_repro $(ARGS)
 
 lint: install ## ruff check and format check
 	ruff check pipeline tests

@@ -38,6 +38,14 @@ def edit(path: Path, old: str, new: str) -> str:
 
 def test_fresh_repro_runs_every_stage_and_meets_the_bar(repo: Path, first_run: str) -> None:
     assert ran_stages(first_run) == stages_in(repo)
+    # the committed results reproduce: dvc.lock, params.yaml and the small reports and metrics
+    # that git tracks come out byte for byte as committed
+    diff = sh(["git", "diff", "--stat", "--exit-code"], repo, check=False)
+    assert diff.returncode == 0, "the pipeline's outputs differ from the committed ones:\n" + (
+        diff.stdout + sh(["git", "diff"], repo).stdout[:20000]
+    )
+    untracked = sh(["git", "status", "--porcelain"], repo).stdout
+    assert untracked == "", f"the pipeline wrote files git neither tracks nor ignores:\n{untracked}"
     result = metrics(repo)
     assert result["test/accuracy"] >= 0.85
     assert result["test/roc_auc"] >= 0.90
