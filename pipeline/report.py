@@ -8,36 +8,21 @@ from __future__ import annotations
 
 import base64
 import html
-import platform
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.config import Config, load_config
+from pipeline.environment import versions
 from pipeline.errors import run_stage
 from pipeline.io import read_json, write_text
 from pipeline.plots import plt, save_figure
 
-PACKAGES = (
-    "dvc", "hydra-core", "scikit-learn", "pandas", "numpy", "scipy", "pyarrow", "fairlearn",
-    "matplotlib", "mlflow",
-)  # fmt: skip
 CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
 color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;
 padding:.25em .6em;text-align:left}th{background:#f3f3f3}.fail{color:#b00020;font-weight:600}
 .pass{color:#1b5e20}img{max-width:100%;border:1px solid #eee}footer{color:#666;font-size:.9em;
 margin-top:3em}code{background:#f6f6f6;padding:0 .2em}.row img{width:32%;margin-right:1%}"""
-
-
-def versions() -> dict[str, str]:
-    found = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
 
 
 def number(value: object) -> str:

@@ -38,6 +38,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pandas as pd
 
 from pipeline.config import Config, load_config
+from pipeline.environment import versions
 from pipeline.errors import PipelineError, run_stage
 from pipeline.io import read_json, read_pickle, sha256_file
 from pipeline.schema import read_schema
@@ -230,6 +231,8 @@ def run_tags(config: Config, provenance: Provenance) -> dict[str, str]:
         tags["dvc.exp_name"] = provenance.exp_name
     if provenance.exp_baseline:
         tags["dvc.exp_baseline_rev"] = provenance.exp_baseline
+    for name, version in versions().items():
+        tags[f"env.{name}"] = version
     return tags
 
 

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import platform
 import shutil
 import signal
 import socket
@@ -20,6 +21,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
 import mlflow
@@ -454,6 +456,8 @@ def test_repro_logs_one_complete_traceable_run(project: Path, tracked) -> None:
     assert data.tags["git.commit"] == head and data.tags["git.dirty"] == "false"
     provenance = json.loads((project / "data/raw/provenance.json").read_text())
     assert data.tags["dataset.sha256"] == provenance["data_sha256"]
+    assert data.tags["env.scikit-learn"] == metadata.version("scikit-learn")
+    assert data.tags["env.python"] == platform.python_version()
     assert "dvc.exp_name" not in data.tags
 
     files = artifact_files(client, logged.info.run_id)
