@@ -13,7 +13,6 @@ every output file with its SHA-256 in each run; exits 1 if any differs or is mis
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import os
 import subprocess
@@ -23,6 +22,8 @@ import tempfile
 from pathlib import Path
 
 import yaml
+
+from pipeline.io import sha256_file
 
 LOG_TAIL = 20
 
@@ -73,7 +74,7 @@ def output_paths(workspace: Path) -> list[str]:
 
 
 def sha256(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    return sha256_file(path) if path.is_file() else None
 
 
 def compare(first: Path, second: Path) -> list[tuple[str, str | None, str | None]]:

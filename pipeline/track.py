@@ -40,7 +40,7 @@ import pandas as pd
 from pipeline.config import Config, load_config
 from pipeline.environment import versions
 from pipeline.errors import PipelineError, run_stage
-from pipeline.io import read_json, read_pickle, sha256_file
+from pipeline.io import file_digest, read_json, read_pickle, sha256_file
 from pipeline.schema import read_schema
 
 PARAMS_YAML = Path("params.yaml")
@@ -189,15 +189,6 @@ def numeric_metrics(metrics: Mapping[str, Any]) -> tuple[dict[str, float], list[
         else:
             skipped.append(name)
     return kept, skipped
-
-
-def md5_file(path: str | Path) -> str:
-    """The MD5 of a file's bytes: DVC's content hash, as written in dvc.lock."""
-    digest = hashlib.md5(usedforsecurity=False)
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def run_name(model: str, provenance: Provenance) -> str:
@@ -453,7 +444,7 @@ def dataset_input(split: Split) -> Any:
     frame = split.frame
     dataset = Dataset(
         name=split.name,
-        digest=md5_file(split.path),
+        digest=file_digest(split.path, "md5"),  # as dvc.lock records it
         source_type="local",
         source=json.dumps({"uri": split.path}),
         schema=json.dumps({"mlflow_colspec": column_schema(frame).to_dict()}),
