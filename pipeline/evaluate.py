@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +21,36 @@ MAX_CURVE_POINTS = 1000
 CALIBRATION_BINS = 10
 
 
-def predict(model: Pipeline, frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
-    """y_true, y_pred, y_score (binary: probability of the positive class) and sensitive columns."""
+@dataclass(frozen=True)
+class Outputs:
+    """What a model says about one split, computed once for both metrics and predictions."""
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    scores: np.ndarray | None  # binary: positive-class score; multiclass: class probabilities
+    probabilities: bool  # whether the scores are probabilities
+    classes: list
+
+
+def model_outputs(model: Pipeline, frame: pd.DataFrame, schema: Schema) -> Outputs:
     inputs = frame[schema.features]
-    out = pd.DataFrame({"y_true": frame[schema.target].to_numpy()})
-    out["y_pred"] = model.predict(inputs)
+    has_proba = hasattr(model, "predict_proba")
+    scores = None
     if schema.task == "binary":
-        out["y_score"] = positive_score(model, inputs)
+        scores = positive_score(model, inputs)
+    elif schema.task == "multiclass" and has_proba:
+        scores = model.predict_proba(inputs)
+    classes = list(getattr(model, "classes_", []))
+    return Outputs(
+        frame[schema.target].to_numpy(), model.predict(inputs), scores, has_proba, classes
+    )
+
+
+def predictions_frame(outputs: Outputs, frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+    """y_true, y_pred, y_score (binary: probability of the positive class) and sensitive columns."""
+    out = pd.DataFrame({"y_true": outputs.y_true, "y_pred": outputs.y_pred})
+    if schema.task == "binary":
+        out["y_score"] = outputs.scores
     for column in schema.sensitive:
         out[column] = frame[column].to_numpy()
     return out
@@ -87,20 +111,16 @@ def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     }
 
 
-def score(model: Pipeline, frame: pd.DataFrame, schema: Schema) -> dict:
-    """Metrics of `model` on `frame`, for the schema's task."""
-    inputs = frame[schema.features]
-    y_true = frame[schema.target].to_numpy()
-    y_pred = model.predict(inputs)
-    has_proba = hasattr(model, "predict_proba")
+def score(outputs: Outputs, schema: Schema) -> dict:
+    """Metrics of one split's model outputs, for the schema's task."""
+    y_true, y_pred = outputs.y_true, outputs.y_pred
     if schema.task == "binary":
-        result = binary_metrics(y_true, y_pred, positive_score(model, inputs), has_proba)
+        result = binary_metrics(y_true, y_pred, outputs.scores, outputs.probabilities)
     elif schema.task == "multiclass":
-        proba = model.predict_proba(inputs) if has_proba else None
-        result = multiclass_metrics(y_true, y_pred, proba, list(model.classes_))
+        result = multiclass_metrics(y_true, y_pred, outputs.scores, outputs.classes)
     else:
         result = regression_metrics(y_true, y_pred)
-    result["n_rows"] = len(frame)
+    result["n_rows"] = len(y_true)
     return result
 
 
@@ -142,9 +162,11 @@ def evaluate(
     model: Pipeline, train: pd.DataFrame, test: pd.DataFrame, schema: Schema
 ) -> tuple[dict, pd.DataFrame, dict[str, pd.DataFrame]]:
     """(metrics with namespaced names, test predictions, plot data)."""
-    metrics = {f"test/{k}": v for k, v in score(model, test, schema).items()}
-    metrics |= {f"train/{k}": v for k, v in score(model, train, schema).items()}
-    predictions = predict(model, test, schema)
+    on_test = model_outputs(model, test, schema)
+    metrics = {f"test/{k}": v for k, v in score(on_test, schema).items()}
+    on_train = model_outputs(model, train, schema)
+    metrics |= {f"train/{k}": v for k, v in score(on_train, schema).items()}
+    predictions = predictions_frame(on_test, test, schema)
     return metrics, predictions, curves(predictions, schema)
 
 
