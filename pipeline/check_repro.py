@@ -35,12 +35,13 @@ def export(commit: str, repo: Path, destination: Path) -> None:
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(destination, filter="data")
-    env = git_env()
+    env = tool_env()
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "check"]):
         subprocess.run(["git", *args], cwd=destination, env=env, check=True)
 
 
-def git_env() -> dict[str, str]:
+def tool_env() -> dict[str, str]:
+    """Environment for git and dvc: this interpreter's tools first, a fixed git identity."""
     env = dict(os.environ)
     env.update(
         GIT_AUTHOR_NAME="check-repro", GIT_AUTHOR_EMAIL="check-repro@localhost",
@@ -56,7 +57,7 @@ def start(workspace: Path, overrides: list[str]) -> subprocess.Popen:
     for override in overrides:
         command += ["-S", override]
     log = open(workspace.parent / f"{workspace.name}.log", "w")  # noqa: SIM115 (closed by wait)
-    return subprocess.Popen(command, cwd=workspace, env=git_env(), stdout=log, stderr=log)
+    return subprocess.Popen(command, cwd=workspace, env=tool_env(), stdout=log, stderr=log)
 
 
 def output_paths(workspace: Path) -> list[str]:

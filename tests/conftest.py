@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -22,9 +20,9 @@ from pipeline import (
     train,
     validate,
 )  # fmt: skip
+from pipeline.check_repro import tool_env
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = str(Path(sys.executable).parent)
 STAGES = {
     "ingest": ingest.main,
     "validate": validate.main,
@@ -57,18 +55,6 @@ def stages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Pat
         return tmp_path
 
     return run
-
-
-def tool_env() -> dict[str, str]:
-    """Environment for subprocesses: this interpreter's tools first, a fixed git identity."""
-    env = dict(os.environ)
-    env["PATH"] = BIN + os.pathsep + env.get("PATH", "")
-    env.update(
-        GIT_AUTHOR_NAME="test", GIT_AUTHOR_EMAIL="test@localhost",
-        GIT_COMMITTER_NAME="test", GIT_COMMITTER_EMAIL="test@localhost",
-    )  # fmt: skip
-    env.pop("DVC_EXP_NAME", None)
-    return env
 
 
 def sh(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
