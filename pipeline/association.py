@@ -22,6 +22,8 @@ import pandas as pd
 from scipy import special
 from scipy.stats import false_discovery_control, rankdata
 
+from pipeline import sums
+
 MEASURES = ("pearson", "spearman", "eta", "cramers_v", "mutual_info")
 NUMERIC = "numeric"
 CATEGORICAL = "categorical"
@@ -242,12 +244,14 @@ def t_test_p(r: np.ndarray | float, dof: np.ndarray | float) -> np.ndarray:
 def correlation_matrix(matrix: np.ndarray) -> np.ndarray:
     """Pearson correlations of the columns of a matrix without NaN; NaN for constant columns.
 
-    Cross products and sums of squares come from the same matrix product, so their rounding
-    errors cancel in the ratio (as in numpy.corrcoef); summing the squares separately left
-    errors of several 1e-12 in rank correlations of a million rows.
+    Cross products and sums of squares come from the same Gram matrix, so their rounding errors
+    cancel in the ratio (as in numpy.corrcoef); summing the squares separately left errors of
+    several 1e-12 in rank correlations of a million rows. Portable sums (pipeline/sums.py), not a
+    BLAS product, so the bytes of the report do not depend on the CPU.
     """
-    centred = matrix - matrix.mean(axis=0)
-    gram = centred.T @ centred
+    columns = sums.rows(np.asarray(matrix).T)
+    centred = columns - columns.mean(axis=1, keepdims=True)
+    gram = sums.gram(centred)
     norms = np.sqrt(np.diag(gram))
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.clip(gram / np.outer(norms, norms), -1.0, 1.0)
@@ -262,10 +266,10 @@ def pearson_pair(x: np.ndarray, y: np.ndarray) -> float:
     if len(x) < 2:
         return float("nan")
     xc, yc = x - x.mean(), y - y.mean()
-    sxx, syy = float(xc @ xc), float(yc @ yc)
+    sxx, syy = float(sums.dot(xc, xc)), float(sums.dot(yc, yc))
     if sxx == 0 or syy == 0:
         return float("nan")
-    return float(np.clip((xc / np.sqrt(sxx)) @ (yc / np.sqrt(syy)), -1.0, 1.0))
+    return float(np.clip(sums.dot(xc / np.sqrt(sxx), yc / np.sqrt(syy)), -1.0, 1.0))
 
 
 def spearman_pair(x: np.ndarray, y: np.ndarray) -> float:
@@ -592,8 +596,7 @@ def design(columns: Sequence[Column], keep: np.ndarray) -> np.ndarray:
 def residual_correlations(matrix: np.ndarray, basis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pearson matrices of the columns of `matrix` as they are and after removing their
     least-squares fit on `basis` (the partial correlations given the basis columns)."""
-    q, _ = np.linalg.qr(basis)
-    residuals = matrix - q @ (q.T @ matrix)
+    residuals = sums.project_out(matrix.T, basis.T).T
     return correlation_matrix(matrix), correlation_matrix(residuals)
 
 
@@ -638,7 +641,5 @@ def rowwise_pearson(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     xc = x - x.mean(axis=1, keepdims=True)
     yc = y - y.mean(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.einsum("ij,ij->i", xc, yc) / np.sqrt(
-            np.einsum("ij,ij->i", xc, xc) * np.einsum("ij,ij->i", yc, yc)
-        )
+        r = sums.dot(xc, yc) / np.sqrt(sums.dot(xc, xc) * sums.dot(yc, yc))
     return np.clip(r, -1.0, 1.0)

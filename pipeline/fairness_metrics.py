@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline import sums
+
 MISSING_GROUP = "(missing)"
 TN, FP, FN, TP = range(4)  # binary cells, in the order of confusion_matrix(...).ravel()
 ALL_CELLS = (TN, FP, FN, TP)
@@ -222,10 +224,9 @@ def score_metrics(
         run_start = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
         first = run_start[np.searchsorted(run_start, positives, side="right") - 1]
         before = before - 0.5 * (before - below[:, np.searchsorted(negatives, first)])
-    pairs = np.einsum("ij,ij->i", weights[:, positives], before)
+    pairs = sums.dot(weights[:, positives], before)
     residual = y - s
-    sums = weights @ np.column_stack([y, np.ones(len(s)), residual**2])
-    n_pos, total = sums[:, 0], sums[:, 1]
+    n_pos, total = sums.weighted(weights, y), sums.weighted(weights, np.ones(len(s)))
     auc = ratio(pairs, n_pos * (total - n_pos))
     if not proba:
         nan = np.full(len(weights), np.nan)
@@ -233,11 +234,12 @@ def score_metrics(
     # rows in score order: each calibration bin is a run of columns
     edges = np.searchsorted(calibration_bins(s, n_bins), np.arange(n_bins + 1))
     gaps = sum(
-        np.abs(weights[:, a:b] @ residual[a:b]) for a, b in zip(edges[:-1], edges[1:], strict=True)
+        np.abs(sums.weighted(weights[:, a:b], residual[a:b]))
+        for a, b in zip(edges[:-1], edges[1:], strict=True)
     )
     return {
         "roc_auc_score": auc,
-        "brier_score_loss": sums[:, 2] / total,
+        "brier_score_loss": sums.weighted(weights, residual**2) / total,
         "expected_calibration_error": gaps / total,
     }
 
@@ -250,12 +252,11 @@ def regression_metrics(
     `weights` is (replicates, rows), as for score_metrics.
     """
     error = y_pred - y_true
-    sums = weights @ np.column_stack([np.abs(error), error**2, y_pred])
     total = weights.sum(axis=1)
     return {
-        "mean_absolute_error": sums[:, 0] / total,
-        "root_mean_squared_error": np.sqrt(sums[:, 1] / total),
-        "mean_prediction": sums[:, 2] / total,
+        "mean_absolute_error": sums.weighted(weights, np.abs(error)) / total,
+        "root_mean_squared_error": np.sqrt(sums.weighted(weights, error**2) / total),
+        "mean_prediction": sums.weighted(weights, y_pred) / total,
     }
 
 

@@ -16,6 +16,11 @@ from typing import Any
 import pandas as pd
 
 PICKLE_PROTOCOL = 5
+# Significant digits of every float written to JSON and CSV. Ten is more than any statistic here
+# means (a p-value or an interval needs two or three), and few enough that a difference in the
+# last bits of a libm or SIMD function between two CPUs changes the written number only when it
+# falls within about 1e-6 of a rounding boundary's relative width, so outputs stay byte-identical.
+FLOAT_DIGITS = 10
 
 
 @contextmanager
@@ -52,15 +57,16 @@ def write_text(path: str | Path, text: str) -> None:
 
 
 def strict(value: Any) -> Any:
-    """Return `value` with NaN and infinities replaced by None and numpy scalars made plain."""
+    """Return `value` with NaN and infinities replaced by None, numpy scalars made plain and
+    floats rounded to FLOAT_DIGITS significant digits."""
     if isinstance(value, dict):
         return {str(k): strict(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [strict(v) for v in value]
     if hasattr(value, "item") and not isinstance(value, str | bytes):
         value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
+    if isinstance(value, float):
+        return float(f"{value:.{FLOAT_DIGITS}g}") if math.isfinite(value) else None
     return value
 
 
@@ -83,7 +89,7 @@ def write_parquet(path: str | Path, frame: pd.DataFrame) -> None:
 
 
 def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
-    write_text(path, frame.to_csv(index=False, lineterminator="\n", float_format="%.10g"))
+    write_text(path, frame.to_csv(index=False, lineterminator="\n", float_format=f"%.{FLOAT_DIGITS}g"))
 
 
 def write_pickle(path: str | Path, obj: Any) -> None:
