@@ -89,7 +89,9 @@ def write_parquet(path: str | Path, frame: pd.DataFrame) -> None:
 
 
 def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
-    write_text(path, frame.to_csv(index=False, lineterminator="\n", float_format=f"%.{FLOAT_DIGITS}g"))
+    write_text(
+        path, frame.to_csv(index=False, lineterminator="\n", float_format=f"%.{FLOAT_DIGITS}g")
+    )
 
 
 def write_pickle(path: str | Path, obj: Any) -> None:
