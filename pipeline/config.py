@@ -29,6 +29,7 @@ Label = str | int | float | bool | None
 @dataclass(frozen=True)
 class Paths:
     params_stamp: str
+    source_stamp: str
     raw: str
     provenance: str
     validation: str
