@@ -57,8 +57,13 @@ def stages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Pat
     return run
 
 
-def sh(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(args, cwd=cwd, env=tool_env(), capture_output=True, text=True)
+def sh(
+    args: list[str], cwd: Path, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run a tool (git, dvc) in `cwd` with check-repro's environment plus `env`."""
+    result = subprocess.run(
+        args, cwd=cwd, env={**tool_env(), **(env or {})}, capture_output=True, text=True
+    )
     if check and result.returncode != 0:
         raise AssertionError(
             f"{' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}"

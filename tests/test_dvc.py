@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import copy_repository, ran_stages, sh
+from test_dag import closure, stage_modules
+
+from pipeline.check_repro import other_kernels
 
 pytestmark = pytest.mark.slow
 DATA_STAGES = ["ingest", "validate", "features", "train", "evaluate"]
@@ -18,8 +21,10 @@ def repo(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def first_run(repo: Path) -> str:
-    """Every stage from nothing, even those whose committed outputs DVC would keep."""
-    return sh(["dvc", "repro", "--force"], repo).stdout
+    """Every stage from nothing, even those whose committed outputs DVC would keep, on other
+    numerical kernels than this CPU's (as on another machine): the committed results must
+    reproduce byte for byte whichever machine committed them."""
+    return sh(["dvc", "repro", "--force"], repo, env=other_kernels()).stdout
 
 
 def stages_in(repo: Path) -> list[str]:
@@ -149,3 +154,56 @@ def test_a_failing_stage_keeps_the_last_good_lock_entry(repo: Path, first_run) -
     sh(["dvc", "repro"], repo)
     status = json.loads(sh(["dvc", "status", "--json"], repo).stdout)
     assert status == {"params": ["always changed"]}
+
+
+def status(repo: Path) -> dict:
+    return json.loads(sh(["dvc", "status", "--json"], repo).stdout)
+
+
+@pytest.mark.parametrize("module", ["pipeline/schema.py", "pipeline/sums.py", "pipeline/errors.py"])
+def test_a_comment_in_a_module_changes_exactly_the_stages_that_import_it(
+    repo: Path, first_run, module: str
+) -> None:
+    expected = {stage for stage, (name, _) in stage_modules().items() if module in closure(name)}
+    path = repo / module
+    original = path.read_text()
+    path.write_text(original + "# a comment\n")
+    try:
+        changed = {stage for stage, why in status(repo).items() if module in json.dumps(why)}
+    finally:
+        path.write_text(original)
+    assert changed == expected
+    assert status(repo) == {"params": ["always changed"]}
+
+
+def test_a_changed_templated_path_stops_with_one_line_then_one_more_repro_uses_it(
+    repo: Path, first_run
+) -> None:
+    path = repo / "params/paths/default.yaml"
+    original = edit(path, "report_summary: reports/summary.md", "report_summary: reports/s2.md")
+    try:
+        result = sh(["dvc", "repro"], repo, check=False)
+        assert result.returncode != 0
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+        assert len(errors) == 1 and "Traceback" not in result.stderr + result.stdout
+        assert "paths.report_summary: 'reports/summary.md' -> 'reports/s2.md'" in errors[0]
+        assert "run `dvc repro` once more" in errors[0]
+        sh(["dvc", "repro"], repo)
+        assert (repo / "reports/s2.md").is_file() and status(repo) == {"params": ["always changed"]}
+    finally:
+        path.write_text(original)
+    sh(["dvc", "repro"], repo, check=False)  # stops again, for the change back
+    sh(["dvc", "repro"], repo)
+    assert status(repo) == {"params": ["always changed"]}
+
+
+def test_switching_the_dataset_needs_one_repro(repo: Path, first_run) -> None:
+    """Last: it leaves the copy on another dataset."""
+    edit(repo / "params/config.yaml", "  - dataset: adult", "  - dataset: breast_cancer")
+    output = sh(["dvc", "repro"], repo).stdout
+    assert "ingest" in ran_stages(output)
+    assert status(repo) == {"params": ["always changed"]}
+    ingest = yaml.safe_load((repo / "dvc.lock").read_text())["stages"]["ingest"]
+    assert ingest["params"]["params.yaml"]["dataset"]["name"] == "breast_cancer"
+    provenance = json.loads((repo / "data/raw/provenance.json").read_text())
+    assert provenance["dataset"] == "breast_cancer"
