@@ -40,8 +40,8 @@ test: check-env ## run the test suite (slow end-to-end tests included)
 test-fast: check-env ## run the unit tests only
 	pytest -m "not slow" $(PYTEST_ARGS)
 
-check-repro: check-env ## run the committed pipeline twice from nothing, compare every output (ARGS="--dataset synthetic --rows 100000")
-	python -m pipeline.check_repro $(ARGS)
+check-repro: check-env ## run the committed pipeline twice from nothing (other cores, other kernels), compare every output (ARGS="--dataset synthetic --rows 100000")
+	python -m tools.check_repro $(ARGS)
 
 lint: install ## ruff check and format check
 	ruff check pipeline tests
@@ -55,7 +55,7 @@ lock: | $(UV) ## re-resolve uv.lock after editing pyproject.toml
 	$(UV) lock --python $(PYTHON)
 
 params: install ## compose params.yaml from params/ without running anything else
-	python -m pipeline.compose
+	python -m pipeline.stages.params
 
 ui: install ## MLflow UI on 127.0.0.1, port PORT (5000), for the runs in mlflow.db
 	@echo "Runs: http://127.0.0.1:$(PORT)/#/experiments  (pick one, then Training runs)"

@@ -28,8 +28,8 @@ from scipy.stats.contingency import association
 from sklearn.metrics import mutual_info_score
 
 from pipeline import association as assoc
-from pipeline.correlation import CorrelationConfig, correlate
 from pipeline.schema import Schema
+from pipeline.stages.correlation import CorrelationConfig, correlate
 
 LEVELS = (2, 3, 5, 10, 20, 40, 70, 100)
 BINS = 10

@@ -29,8 +29,8 @@ from fairlearn.metrics import (
     true_positive_rate,
 )
 
-from pipeline.fairness import FairnessConfig, audit
 from pipeline.schema import Schema
+from pipeline.stages.fairness import FairnessConfig, audit
 
 RACES = ("Amer-Indian-Eskimo", "Asian-Pac-Islander", "Black", "Other", "White")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,42 +17,53 @@ from typing import Any, TypeVar
 import yaml
 
 from pipeline.errors import ConfigError
+from pipeline.tasks import TASKS, Label
 
 PARAMS_FILE = Path("params.yaml")
 MISSING = "???"
 T = TypeVar("T")
 
-TASKS = ("binary", "multiclass", "regression")
-Label = str | int | float | bool | None
 
+class Paths(Mapping[str, str]):
+    """Every file the stages read or write, from params/paths/: `config.paths.model`.
 
-@dataclass(frozen=True)
-class Paths:
-    params_stamp: str
-    source_stamp: str
-    raw: str
-    provenance: str
-    validation: str
-    train: str
-    test: str
-    schema: str
-    model: str
-    metrics: str
-    predictions: str
-    evaluate_plots: str
-    fairness: str
-    fairness_plots: str
-    fairness_metrics: str
-    correlation: str
-    correlation_plots: str
-    correlation_metrics: str
-    report_html: str
-    report_plots: str
-    report_summary: str
+    Open on purpose: a new stage adds its paths to params/paths/default.yaml, not to a class here.
+    A key that is not there fails with its dotted name.
+    """
+
+    def __init__(self, raw: Any) -> None:
+        if not isinstance(raw, Mapping):
+            raise ConfigError(f"'paths' in {PARAMS_FILE} must be a mapping, got {raw!r}")
+        for key, value in raw.items():
+            if not isinstance(value, str):
+                raise ConfigError(f"paths.{key} is {value!r}; expected a path (a string)")
+        self._paths: dict[str, str] = dict(raw)
+
+    def __getattr__(self, key: str) -> str:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            return self._paths[key]
+        except KeyError:
+            raise ConfigError(
+                f"missing key 'paths.{key}' in {PARAMS_FILE}; add it to params/paths/default.yaml"
+            ) from None
+
+    def __getitem__(self, key: str) -> str:
+        return self.__getattr__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 @dataclass(frozen=True)
 class DatasetConfig:
+    """The keys every dataset has; a loader's own keys (a CSV's delimiter, the synthetic data's
+    size) stay in `options` and are typed by that loader (pipeline/data/)."""
+
     name: str
     source: str
     target: str
@@ -61,20 +72,21 @@ class DatasetConfig:
     sensitive: tuple[str, ...]
     confounders: tuple[str, ...] = ()  # columns to control for in partial correlations
     sha256: dict[str, str] | str | None = None
-    # csv
-    path: str | None = None
-    delimiter: str = ","
-    encoding: str = "utf-8"
-    na_values: tuple[str, ...] = ()
-    # synthetic
-    n_rows: int | None = None
-    bias: float | None = None
-    proxy_strength: float | None = None
-    plant_leak: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.task not in ("auto", *TASKS):
             raise ConfigError(f"dataset.task is {self.task!r}; use one of auto, {', '.join(TASKS)}")
+
+
+def dataset_config(raw: Any) -> DatasetConfig:
+    """The common keys typed here; every other key of `dataset` goes to `options`."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"'dataset' in {PARAMS_FILE} must be a mapping, got {raw!r}")
+    common = {f.name for f in dataclasses.fields(DatasetConfig)} - {"options"}
+    options = {k: v for k, v in raw.items() if k not in common}
+    typed = from_mapping(DatasetConfig, {k: v for k, v in raw.items() if k in common}, "dataset")
+    return dataclasses.replace(typed, options=options)
 
 
 @dataclass(frozen=True)
@@ -221,8 +233,8 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
     return Config(
         seed=seed,
         n_jobs=_check_type(raw.get("n_jobs", 1), int, "n_jobs"),
-        paths=from_mapping(Paths, raw["paths"], "paths"),
-        dataset=from_mapping(DatasetConfig, raw["dataset"], "dataset"),
+        paths=Paths(raw["paths"]),
+        dataset=dataset_config(raw["dataset"]),
         validation=from_mapping(ValidationConfig, raw["validation"], "validation"),
         split=from_mapping(SplitConfig, raw["split"], "split"),
         features=from_mapping(FeaturesConfig, raw["features"], "features"),

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.config import DatasetConfig
-from pipeline.errors import DataValidationError
+from pipeline.config import DatasetConfig, from_mapping
+from pipeline.errors import DataValidationError, first_line
 from pipeline.io import sha256_file
 
 ADULT_COLUMNS = [
@@ -175,15 +175,34 @@ def make_synthetic(
     return frame
 
 
+@dataclass(frozen=True)
+class SyntheticOptions:
+    n_rows: int
+    bias: float
+    proxy_strength: float
+    plant_leak: bool = False
+
+
+@dataclass(frozen=True)
+class FileOptions:
+    path: str
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    na_values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """The built-in tables take no options beyond the common dataset keys."""
+
+
 def load_synthetic(config: DatasetConfig, seed: int) -> Loaded:
-    for key in ("n_rows", "bias", "proxy_strength"):
-        if getattr(config, key) is None:
-            raise DataValidationError(f"dataset.{key} is required for the synthetic dataset")
+    options = from_mapping(SyntheticOptions, config.options, "dataset")
     frame = make_synthetic(
-        config.n_rows, seed, config.bias, config.proxy_strength, config.plant_leak
+        options.n_rows, seed, options.bias, options.proxy_strength, options.plant_leak
     )
-    recipe = f"make_synthetic(n_rows={config.n_rows}, seed={seed}, bias={config.bias}, " + (
-        f"proxy_strength={config.proxy_strength}, plant_leak={config.plant_leak})"
+    recipe = f"make_synthetic(n_rows={options.n_rows}, seed={seed}, bias={options.bias}, " + (
+        f"proxy_strength={options.proxy_strength}, plant_leak={options.plant_leak})"
     )
     return Loaded(
         frame=frame,
@@ -194,9 +213,8 @@ def load_synthetic(config: DatasetConfig, seed: int) -> Loaded:
 
 
 def load_file(config: DatasetConfig) -> Loaded:
-    if not config.path:
-        raise DataValidationError("dataset.path is not set; run with -S dataset.path=your.csv")
-    path = Path(config.path)
+    options = from_mapping(FileOptions, config.options, "dataset")
+    path = Path(options.path)
     if not path.is_file():
         raise DataValidationError(
             f"dataset.path '{path}' does not exist; give the path of a CSV or Parquet file "
@@ -210,20 +228,20 @@ def load_file(config: DatasetConfig) -> Loaded:
         else:
             frame = pd.read_csv(
                 path,
-                sep=config.delimiter,
-                encoding=config.encoding,
-                na_values=list(config.na_values),
+                sep=options.delimiter,
+                encoding=options.encoding,
+                na_values=list(options.na_values),
                 keep_default_na=False,
             )
     except (UnicodeDecodeError, LookupError) as error:
         raise DataValidationError(
-            f"{path} cannot be decoded as {config.encoding!r} ({error.__class__.__name__}); "
+            f"{path} cannot be decoded as {options.encoding!r} ({error.__class__.__name__}); "
             "set dataset.encoding, e.g. latin-1"
         ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise DataValidationError(
-            f"{path} cannot be read: {first}; check dataset.delimiter and the file format"
+            f"{path} cannot be read: {first_line(error)}; check dataset.delimiter and the file "
+            "format"
         ) from None
     return Loaded(frame=frame, source=str(path), license="as given by the user", files=files)
 
@@ -242,4 +260,6 @@ def load(config: DatasetConfig, seed: int) -> Loaded:
     if config.name not in loaders:
         known = ", ".join(sorted([*loaders, "synthetic"]))
         raise DataValidationError(f"dataset.name {config.name!r} is unknown; use one of {known}")
+    if config.name != "csv":
+        from_mapping(NoOptions, config.options, "dataset")
     return loaders[config.name](config)

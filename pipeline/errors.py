@@ -18,6 +18,12 @@ class DataValidationError(PipelineError):
     """The data cannot be used as it is: names the column or file and what to do."""
 
 
+def first_line(error: BaseException) -> str:
+    """The first non-empty line of an exception's message, or its type's name without one."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def run_stage(main: Callable[[], None]) -> None:
     """Run a stage's `main()`; a domain error becomes one line on stderr and exit status 2.
 

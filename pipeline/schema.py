@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.config import TASKS, Label
 from pipeline.errors import DataValidationError
 from pipeline.io import read_json, write_json
+from pipeline.tasks import TASKS, Label
 
 MAX_CLASSES = 100
 MIN_REGRESSION_VALUES = 20

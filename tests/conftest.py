@@ -1,48 +1,12 @@
-"""Shared fixtures: stage runs in a temporary folder, and temporary copies of the repository."""
+"""Fixtures shared by the tests; the builders they use are in helpers.py."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-
-from pipeline import (
-    compose,
-    correlation,
-    evaluate,
-    fairness,
-    features,
-    ingest,
-    report,
-    train,
-    validate,
-)  # fmt: skip
-from pipeline.check_repro import tool_env
-
-ROOT = Path(__file__).resolve().parents[1]
-STAGES = {
-    "ingest": ingest.main,
-    "validate": validate.main,
-    "features": features.main,
-    "train": train.main,
-    "evaluate": evaluate.main,
-    "fairness": fairness.main,
-    "correlation": correlation.main,
-    "report": report.main,
-}
-
-
-def run_stages(folder: Path, overrides: list[str], stages: Iterable[str] = tuple(STAGES)) -> None:
-    """Compose params.yaml with `overrides` in `folder` (the current directory) and run stages."""
-    if not (folder / "data" / "adult").exists():
-        (folder / "data").mkdir(exist_ok=True)
-        (folder / "data" / "adult").symlink_to(ROOT / "data" / "adult")
-    compose.compose(folder / "params.yaml", overrides, config_dir=ROOT / "params")
-    for name in stages:
-        STAGES[name]()
+from helpers import STAGES, run_stages
 
 
 @pytest.fixture
@@ -55,42 +19,3 @@ def stages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Pat
         return tmp_path
 
     return run
-
-
-def sh(
-    args: list[str], cwd: Path, check: bool = True, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess:
-    """Run a tool (git, dvc) in `cwd` with check-repro's environment plus `env`."""
-    result = subprocess.run(
-        args, cwd=cwd, env={**tool_env(), **(env or {})}, capture_output=True, text=True
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(
-            f"{' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
-        )
-    return result
-
-
-def copy_repository(destination: Path) -> Path:
-    """Copy the project's files (tracked and untracked, not ignored) into a new git repository."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
-        cwd=ROOT, capture_output=True, check=True,
-    ).stdout.decode().split("\0")  # fmt: skip
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    sh(["git", "init", "-q", "-b", "main"], destination)
-    sh(["git", "add", "-A"], destination)
-    sh(["git", "commit", "-q", "-m", "copy"], destination)
-    return destination
-
-
-def ran_stages(output: str) -> list[str]:
-    """Names of the stages `dvc repro` / `dvc exp run` ran, from their output."""
-    return [
-        line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage '")
-    ]

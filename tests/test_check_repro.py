@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_repository, sh, tool_env
+from helpers import copy_repository, sh, tool_env
 
-from pipeline.check_repro import compare, table
+from tools.check_repro import compare, table
 
 pytestmark = pytest.mark.slow
 SMALL = ["--dataset", "synthetic", "--rows", "3000", "-S", "model=logistic_regression"]
@@ -16,7 +16,7 @@ SMALL = ["--dataset", "synthetic", "--rows", "3000", "-S", "model=logistic_regre
 
 def check(repo: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.check_repro", *args],
+        [sys.executable, "-m", "tools.check_repro", *args],
         cwd=repo, env=tool_env(), capture_output=True, text=True, timeout=900,
     )  # fmt: skip
 
@@ -70,7 +70,7 @@ def test_a_blas_computed_float_at_full_precision_is_caught_and_named(repo: Path)
 
 
 def test_an_unseeded_split_is_caught_and_named(repo: Path) -> None:
-    features = repo / "pipeline/features.py"
+    features = repo / "pipeline/stages/features.py"
     text = features.read_text()
     assert "random_state=seed" in text
     features.write_text(text.replace("random_state=seed", "random_state=None"))

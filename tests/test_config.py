@@ -2,11 +2,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from helpers import ROOT
 
-from pipeline.compose import compose
 from pipeline.config import DatasetConfig, from_mapping, load_config, parse_config
 from pipeline.errors import ConfigError
+from pipeline.stages.params import compose
 
 GROUP_OVERRIDES = {"csv": ["dataset.path=data/x.csv", "dataset.target=y"]}
 

@@ -16,7 +16,6 @@ from scipy.stats.contingency import association
 from sklearn.metrics import mutual_info_score
 
 from pipeline import association as assoc
-from pipeline import correlation
 from pipeline.config import (
     DatasetConfig,
     FeaturesConfig,
@@ -25,13 +24,14 @@ from pipeline.config import (
     from_mapping,
     load_config,
 )
-from pipeline.correlation import CorrelationConfig, correlate, find_leakage
 from pipeline.datasets import load, load_adult, make_synthetic
 from pipeline.errors import ConfigError, DataValidationError
-from pipeline.features import build_features
 from pipeline.io import dumps_json
 from pipeline.schema import Schema
-from pipeline.validate import validate
+from pipeline.stages import correlation
+from pipeline.stages.correlation import CorrelationConfig, correlate, find_leakage
+from pipeline.stages.features import build_features
+from pipeline.stages.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 TOL = 1e-12

@@ -5,12 +5,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from pipeline import datasets
-from pipeline.compose import compose
 from pipeline.config import load_config
 from pipeline.errors import DataValidationError
+from pipeline.stages.params import compose
 
 
 @pytest.fixture(scope="module")
@@ -107,12 +107,12 @@ def test_synthetic_rejects_bad_parameters() -> None:
         datasets.make_synthetic(100, 0, 1.5, 0.9)
 
 
-def csv_config(path: Path, **changes):
-    base = datasets.DatasetConfig(
-        name="csv", source=str(path), path=str(path), target="y", task="auto",
-        positive_label=None, sensitive=(), na_values=("", "?", "NA"),
+def csv_config(path: Path, name: str = "csv", sha256: str | None = None, **options):
+    """A `dataset=csv` config; keyword arguments other than the common keys are its options."""
+    return datasets.DatasetConfig(
+        name=name, source=str(path), target="y", task="auto", positive_label=None, sensitive=(),
+        sha256=sha256, options={"path": str(path), "na_values": ["", "?", "NA"], **options},
     )  # fmt: skip
-    return replace(base, **changes)
 
 
 def test_csv_with_delimiter_encoding_and_missing_markers(tmp_path: Path) -> None:

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_repository, ran_stages, sh
-from test_dag import closure, stage_modules
+from helpers import copy_repository, ran_stages, sh
 
-from pipeline.check_repro import other_kernels
+from tools.check_repro import other_kernels
+from tools.dag import closure, stage_modules
 
 pytestmark = pytest.mark.slow
 DATA_STAGES = ["ingest", "validate", "features", "train", "evaluate"]

@@ -6,10 +6,10 @@ import pytest
 from sklearn import metrics as skm
 
 from pipeline.config import FeaturesConfig, ModelConfig
-from pipeline.evaluate import curves, evaluate, thin
 from pipeline.io import dumps_json
 from pipeline.schema import Schema
-from pipeline.train import train
+from pipeline.stages.evaluate import curves, evaluate, thin
+from pipeline.stages.train import train
 
 FEATURES = FeaturesConfig(
     include_sensitive=False, drop=(), categorical=(), min_frequency=1, scale=True

@@ -14,14 +14,14 @@ from fairlearn import metrics as flm
 from sklearn import metrics as skm
 from sklearn.calibration import calibration_curve
 
-from pipeline import fairness
 from pipeline import fairness_metrics as fm
 from pipeline.config import from_mapping, load_config
 from pipeline.datasets import make_synthetic
 from pipeline.errors import ConfigError, DataValidationError
-from pipeline.fairness import FairnessConfig, audit
 from pipeline.io import dumps_json, read_json
 from pipeline.schema import Schema
+from pipeline.stages import fairness
+from pipeline.stages.fairness import FairnessConfig, audit
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULTS = yaml.safe_load((ROOT / "params/fairness/default.yaml").read_text())
@@ -517,7 +517,7 @@ def test_bad_configuration_and_data_fail_with_the_name() -> None:
 
 
 def test_composed_params_hold_a_valid_fairness_section(tmp_path: Path, monkeypatch) -> None:
-    from pipeline.compose import compose
+    from pipeline.stages.params import compose
 
     monkeypatch.chdir(tmp_path)
     compose(Path("params.yaml"), ["fairness.n_boot=10"], config_dir=ROOT / "params")
@@ -528,8 +528,12 @@ def test_composed_params_hold_a_valid_fairness_section(tmp_path: Path, monkeypat
 
 def test_stage_is_declared_in_dvc_yaml() -> None:
     stage = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]["fairness"]
-    assert stage["cmd"] == "python -m pipeline.fairness"
-    for dep in ("pipeline/fairness.py", "pipeline/fairness_metrics.py", "${paths.predictions}"):
+    assert stage["cmd"] == "python -m pipeline.stages.fairness"
+    for dep in (
+        "pipeline/stages/fairness.py",
+        "pipeline/fairness_metrics.py",
+        "${paths.predictions}",
+    ):
         assert dep in stage["deps"]
     assert {"fairness", "seed", "dataset.sensitive"} <= set(stage["params"])
     assert stage["metrics"] == [{"${paths.fairness_metrics}": {"cache": False}}]

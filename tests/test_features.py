@@ -4,8 +4,8 @@ import pytest
 
 from pipeline.config import DatasetConfig, FeaturesConfig, SplitConfig
 from pipeline.errors import ConfigError
-from pipeline.features import build_features
 from pipeline.schema import read_schema, resolve_task, write_schema
+from pipeline.stages.features import build_features
 
 FEATURES = FeaturesConfig(
     include_sensitive=False, drop=(), categorical=(), min_frequency=1, scale=True

@@ -3,8 +3,8 @@ import re
 from importlib import metadata
 from pathlib import Path
 
-from pipeline import report
 from pipeline.io import read_json
+from pipeline.stages import report
 
 
 def digests(folder: Path) -> dict[str, str]:

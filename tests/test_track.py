@@ -29,14 +29,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT, copy_repository, ran_stages, tool_env
+from helpers import ROOT, copy_repository, ran_stages, tool_env
 from mlflow import MlflowClient
 
-from pipeline import compose, track
 from pipeline.config import FeaturesConfig, ModelConfig, load_config
 from pipeline.errors import ConfigError
 from pipeline.schema import Schema
-from pipeline.train import train
+from pipeline.stages import params as compose
+from pipeline.stages import track
+from pipeline.stages.train import train
 
 SWEEP = ("logistic_regression", "random_forest", "hist_gradient_boosting")
 DATASET, ROWS = "synthetic", 2000  # the end-to-end copy's data: small, with a sensitive attribute

@@ -8,7 +8,7 @@ from pipeline.config import FeaturesConfig, ModelConfig
 from pipeline.errors import ConfigError
 from pipeline.io import PICKLE_PROTOCOL
 from pipeline.schema import Schema
-from pipeline.train import build_model, canonical, cores, make_estimator, train
+from pipeline.stages.train import build_model, canonical, cores, make_estimator, train
 
 FEATURES = FeaturesConfig(
     include_sensitive=False, drop=(), categorical=(), min_frequency=1, scale=True

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from pipeline.config import DatasetConfig, ValidationConfig
-from pipeline.validate import validate
+from pipeline.stages.validate import validate
 
 LIMITS = ValidationConfig(
     min_rows=10, min_class_count=3, max_missing_fraction=0.5, max_duplicate_fraction=0.05,

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.config import DatasetConfig, ValidationConfig, load_config
-from pipeline.correlation import CorrelationConfig, find_leakage
 from pipeline.errors import DataValidationError, run_stage
 from pipeline.io import write_json
 from pipeline.schema import binary_labels, resolve_task
+from pipeline.stages.correlation import CorrelationConfig, find_leakage
 
 MODEL_TASKS = {
     "binary": "classification",

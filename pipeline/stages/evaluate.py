@@ -15,7 +15,7 @@ from pipeline.config import load_config
 from pipeline.errors import run_stage
 from pipeline.io import read_pickle, write_csv, write_json, write_parquet
 from pipeline.schema import Schema, read_schema
-from pipeline.train import cores
+from pipeline.stages.train import cores
 
 MAX_CURVE_POINTS = 1000
 CALIBRATION_BINS = 10

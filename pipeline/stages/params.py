@@ -30,7 +30,7 @@ from pipeline.io import atomic_path, file_digest, write_text
 
 CONFIG_DIR = Path("params")
 CONFIG_NAME = "config"
-STAMP_TEXT = "params.yaml is composed from params/ (see pipeline/compose.py)\n"
+STAMP_TEXT = "params.yaml is composed from params/ (see pipeline/stages/params.py)\n"
 DVC_FILE = Path("dvc.yaml")
 TEMPLATE = re.compile(r"\$\{\s*([A-Za-z0-9_.]+)\s*\}")
 

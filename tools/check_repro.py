@@ -1,8 +1,8 @@
 """Run the committed pipeline twice from nothing and compare every DVC output byte for byte.
 
-    python -m pipeline.check_repro                       # default configuration
-    python -m pipeline.check_repro --dataset synthetic --rows 100000
-    python -m pipeline.check_repro -S dataset=digits -S model=random_forest
+    python -m tools.check_repro                       # default configuration
+    python -m tools.check_repro --dataset synthetic --rows 100000
+    python -m tools.check_repro -S dataset=digits -S model=random_forest
 
 Each run gets a fresh workspace made from a commit (`git archive`, default HEAD) with an empty DVC
 cache and runs `dvc exp run`; the first run uses `n_jobs=1` and this CPU's own numerical kernels,

@@ -1,0 +1,1 @@
+"""Developer tools, outside the pipeline package: reproducibility and DAG checks."""
