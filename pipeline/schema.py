@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -32,6 +34,21 @@ class Schema:
     @property
     def positive_label(self) -> Label:
         return self.labels[1] if self.task == "binary" else None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Schema:
+        return cls(
+            task=str(data["task"]),
+            target=str(data["target"]),
+            numeric=tuple(data["numeric"]),
+            categorical=tuple(data["categorical"]),
+            sensitive=tuple(data["sensitive"]),
+            classes=tuple(data["classes"]),
+            labels=tuple(data["labels"]),
+        )
 
 
 def resolve_task(target: pd.Series, declared: str) -> str:
@@ -81,9 +98,8 @@ def binary_labels(target: pd.Series, positive_label: Label) -> tuple[Label, Labe
 
 
 def write_schema(path: str | Path, schema: Schema) -> None:
-    write_json(path, asdict(schema))
+    write_json(path, schema.to_json())
 
 
 def read_schema(path: str | Path) -> Schema:
-    raw = read_json(path)
-    return Schema(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+    return Schema.from_json(read_json(path))

@@ -149,7 +149,7 @@ def prediction_difference(first: Path, second: Path) -> str | None:
 def kernel_dependent(workspace: Path) -> tuple[str, str]:
     """(model path, predictions path) of a workspace, from its composed params.yaml."""
     paths = yaml.safe_load((workspace / "params.yaml").read_text())["paths"]
-    return tuple(paths[key] for key in KERNEL_DEPENDENT)  # type: ignore[return-value]
+    return paths[KERNEL_DEPENDENT[0]], paths[KERNEL_DEPENDENT[1]]
 
 
 def explain_kernel_differences(workspaces: list[Path], differing: list[str]) -> list[str]:

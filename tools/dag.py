@@ -59,18 +59,26 @@ def imported(path: Path) -> set[str]:
     return {name for name in found if module_file(name) is not None}
 
 
+def source(name: str) -> Path:
+    """The file of one of the package's modules (the name is known to be one)."""
+    path = module_file(name)
+    if path is None:
+        raise ValueError(f"{name} is not a module of {PACKAGE}")
+    return path
+
+
 def closure(module: str) -> set[str]:
     """The files of every package module that running `python -m module` can import."""
+    parts = module.split(".")
+    todo = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]  # its packages, and itself
     seen: set[str] = set()
-    todo = [module, *(module.split(".")[:i] for i in range(1, module.count(".") + 1))]
-    todo = [m if isinstance(m, str) else ".".join(m) for m in todo]
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        todo += sorted(imported(module_file(name)) - seen)
-    return {str(module_file(name).relative_to(ROOT)) for name in seen}
+        todo += sorted(imported(source(name)) - seen)
+    return {str(source(name).relative_to(ROOT)) for name in seen}
 
 
 def stage_modules() -> dict[str, tuple[str, set[str]]]:
@@ -102,13 +110,14 @@ def rewrite(text: str) -> str:
     where the first of them stood (comments and everything else kept)."""
     stages = stage_modules()
     out: list[str] = []
-    stage, in_deps, placed = None, False, False
+    stage: str | None = None
+    in_deps = placed = False
     for line in text.split("\n"):
         if (match := re.match(r"^  ([A-Za-z0-9_-]+):$", line)) and match.group(1) in stages:
             stage, in_deps, placed = match.group(1), False, False
         elif stage and line == "    deps:":
             in_deps = True
-        elif in_deps and line.startswith(f"      - {PACKAGE}/"):
+        elif stage and in_deps and line.startswith(f"      - {PACKAGE}/"):
             if not placed:
                 out += [f"      - {path}" for path in sorted(closure(stages[stage][0]))]
                 placed = True
