@@ -4,6 +4,7 @@ UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 PORT ?= 5000
 PYTEST_ARGS ?=
+CODE := pipeline tools tests benchmarks
 
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 export UV_PYTHON_DOWNLOADS := never
@@ -11,7 +12,7 @@ export UV_COMPILE_BYTECODE := 1
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help install check-env repro test test-fast check-repro lint format lock params ui clean
+.PHONY: help install check-env repro test test-fast check-repro lint typecheck format lock params dag ui clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,22 +35,25 @@ check-env: install ## refuse to go on when .venv differs from uv.lock
 repro: check-env ## run the whole pipeline (dvc repro) on the configured dataset
 	dvc repro
 
-test: check-env ## run the test suite (slow end-to-end tests included)
+test: check-env lint typecheck ## lint, type check, then every test (slow end-to-end tests included)
 	pytest $(PYTEST_ARGS)
 
-test-fast: check-env ## run the unit tests only
+test-fast: check-env ## run the unit tests only (under a minute)
 	pytest -m "not slow" $(PYTEST_ARGS)
 
 check-repro: check-env ## run the committed pipeline twice from nothing (other cores, other kernels), compare every output (ARGS="--dataset synthetic --rows 100000")
 	python -m tools.check_repro $(ARGS)
 
 lint: install ## ruff check and format check
-	ruff check pipeline tests
-	ruff format --check pipeline tests
+	ruff check $(CODE)
+	ruff format --check $(CODE)
+
+typecheck: install ## mypy on pipeline/ and tools/ (configured in pyproject.toml)
+	mypy
 
 format: install ## format the code with ruff
-	ruff check --fix pipeline tests
-	ruff format pipeline tests
+	ruff check --fix $(CODE)
+	ruff format $(CODE)
 
 lock: | $(UV) ## re-resolve uv.lock after editing pyproject.toml
 	$(UV) lock --python $(PYTHON)
@@ -57,9 +61,13 @@ lock: | $(UV) ## re-resolve uv.lock after editing pyproject.toml
 params: install ## compose params.yaml from params/ without running anything else
 	python -m pipeline.stages.params
 
+dag: install ## make each stage's code deps in dvc.yaml its import closure
+	python -m tools.dag --write
+
 ui: install ## MLflow UI on 127.0.0.1, port PORT (5000), for the runs in mlflow.db
 	@echo "Runs: http://127.0.0.1:$(PORT)/#/experiments  (pick one, then Training runs)"
 	mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1 --port $(PORT) --workers 1
 
-clean: ## remove the environment and DVC outputs (the DVC cache stays)
-	rm -rf .venv .tools data/raw data/features data/predictions models reports/plots
+clean: ## remove the environment and the DVC outputs git ignores (the DVC cache and committed results stay)
+	rm -rf .venv .tools
+	git clean -fdqX -- data models reports
