@@ -1,10 +1,16 @@
+"""The report stage's main() on whole pipeline runs: self-contained, complete and repeatable."""
+
 import hashlib
 import re
 from importlib import metadata
 from pathlib import Path
 
+import pytest
+
 from pipeline.io import read_json
 from pipeline.stages import report
+
+pytestmark = pytest.mark.slow
 
 
 def digests(folder: Path) -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""The report stage's domain code: one self-contained HTML page and a Markdown summary."""
