@@ -13,6 +13,8 @@ from sklearn import metrics as skm
 from pipeline.io import read_json, read_pickle
 from pipeline.schema import read_schema
 
+pytestmark = pytest.mark.slow  # every test here runs stages on a real dataset
+
 SMALL = {
     "random_forest": ["model.n_estimators=30"],
     "random_forest_regressor": ["model.n_estimators=30"],
