@@ -1,9 +1,10 @@
 """Time the correlation stage's matrix against the straightforward pair-by-pair computation.
 
 A seeded frame of 1,000,000 rows x 20 columns (12 numeric, 8 categorical with 2 to 100 levels)
-goes through `pipeline.association` (every pair, every coefficient, every p-value) and through
+goes through `pipeline.correlation` (every pair, every coefficient, every p-value) and through
 the loop that one would write with pandas, scipy and scikit-learn, one pair at a time. Both runs
-are timed in this one process, and their results are compared.
+are timed in this one process, and their results are compared. The settings (measures, bins,
+levels, thresholds) are the stage's defaults, read from params/correlation/default.yaml.
 
     .venv/bin/python benchmarks/correlation.py [--rows 1000000] [--seed 0] [--missing 0.0]
         [--repeat 3] [--skip-reference]
@@ -20,21 +21,30 @@ import argparse
 import itertools
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from scipy import stats
 from scipy.stats.contingency import association
 from sklearn.metrics import mutual_info_score
 
-from pipeline import association as assoc
+from pipeline.config import from_mapping
+from pipeline.correlation.analysis import correlate
+from pipeline.correlation.columns import encode
+from pipeline.correlation.config import CorrelationConfig
+from pipeline.correlation.pairs import association_table, q_values
 from pipeline.schema import Schema
-from pipeline.stages.correlation import CorrelationConfig, correlate
 
+ROOT = Path(__file__).resolve().parents[1]
 LEVELS = (2, 3, 5, 10, 20, 40, 70, 100)
-BINS = 10
-MAX_LEVELS = 100
-MEASURES = ("pearson", "spearman", "eta", "cramers_v", "mutual_info")
+
+
+def shipped_config() -> CorrelationConfig:
+    """The stage's defaults, params/correlation/default.yaml, read as the stage reads them."""
+    raw = yaml.safe_load((ROOT / "params/correlation/default.yaml").read_text())
+    return from_mapping(CorrelationConfig, raw, "correlation")
 
 
 def make_frame(rows: int, seed: int, missing: float) -> tuple[pd.DataFrame, list[str]]:
@@ -77,18 +87,20 @@ def make_frame(rows: int, seed: int, missing: float) -> tuple[pd.DataFrame, list
     return frame, names
 
 
-def stage_matrix(frame: pd.DataFrame, categorical: list[str]) -> pd.DataFrame:
+def stage_matrix(
+    frame: pd.DataFrame, categorical: list[str], config: CorrelationConfig
+) -> pd.DataFrame:
     """The stage's core: encode, every pair with every coefficient and p-value, BH q-values."""
-    columns = assoc.encode(frame, categorical, max_levels=MAX_LEVELS, bins=BINS)
-    table = assoc.association_table(columns, MEASURES)
-    table["q_value"] = assoc.q_values(table["p_value"])
+    columns = encode(frame, categorical, max_levels=config.max_levels, bins=config.bins)
+    table = association_table(columns, config.measures)
+    table["q_value"] = q_values(table["p_value"])
     return table
 
 
-def reference_matrix(frame: pd.DataFrame, categorical: list[str]) -> pd.DataFrame:
+def reference_matrix(frame: pd.DataFrame, categorical: list[str], bins: int) -> pd.DataFrame:
     """The same numbers, one pair at a time, with pandas, scipy and scikit-learn."""
     binned = {
-        c: pd.qcut(frame[c], BINS, labels=False, duplicates="drop")
+        c: pd.qcut(frame[c], bins, labels=False, duplicates="drop")
         for c in frame.columns
         if c not in categorical
     }
@@ -139,6 +151,7 @@ def main() -> None:
     parser.add_argument("--skip-reference", action="store_true")
     args = parser.parse_args()
 
+    config = shipped_config()
     frame, categorical = make_frame(args.rows, args.seed, args.missing)
     print(f"frame: {len(frame):,} rows x {frame.shape[1]} columns "
           f"({frame.shape[1] - len(categorical)} numeric, {len(categorical)} categorical with "
@@ -146,7 +159,7 @@ def main() -> None:
           f"{os.cpu_count()} CPUs")  # fmt: skip
 
     load_before = os.getloadavg()[0]
-    runs = [timed(stage_matrix, frame, categorical) for _ in range(args.repeat)]
+    runs = [timed(stage_matrix, frame, categorical, config) for _ in range(args.repeat)]
     ours, t_stage = runs[0][0], min(t for _, t in runs)
     t_stage_median = float(np.median([t for _, t in runs]))
     numeric = [c for c in frame.columns if c not in categorical]
@@ -158,17 +171,16 @@ def main() -> None:
         categorical=tuple(c for c in categorical if c not in (target, sensitive)),
         sensitive=(sensitive,), classes=(), labels=(),
     )  # fmt: skip
-    config = CorrelationConfig(
-        measures=MEASURES, bins=BINS, max_levels=MAX_LEVELS, alpha=0.05, proxy_threshold=0.3,
-        leakage_threshold=0.99, random_walks=10_000, random_walk_threshold=0.66,
-        null_matrices=200,
-    )  # fmt: skip
     t_correlate = min(
         timed(correlate, frame, schema, config, (numeric[0],), 0)[1] for _ in range(args.repeat)
     )
 
     rows = [
-        (f"stage: full matrix, 5 measures, p- and q-values (best of {args.repeat})", t_stage),
+        (
+            f"stage: full matrix, {len(config.measures)} measures, p- and q-values "
+            f"(best of {args.repeat})",
+            t_stage,
+        ),
         (f"stage: full matrix (median of {args.repeat})", t_stage_median),
         (
             f"stage: every report section, correlate() without plots (best of {args.repeat})",
@@ -178,7 +190,7 @@ def main() -> None:
         ("pandas DataFrame.corr, Spearman only, numeric only, no p", t_pandas_spearman),
     ]
     if not args.skip_reference:
-        reference, t_reference = timed(reference_matrix, frame, categorical)
+        reference, t_reference = timed(reference_matrix, frame, categorical, config.bins)
         rows.append(("pair by pair: pandas/scipy/sklearn, same measures", t_reference))
     rows.append(("load average (1 min) before / after", (load_before, os.getloadavg()[0])))
     width = max(len(label) for label, _ in rows)

@@ -18,10 +18,13 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import sklearn.metrics as skm
+import yaml
 from fairlearn.metrics import (
     MetricFrame,
     false_positive_rate,
@@ -29,9 +32,13 @@ from fairlearn.metrics import (
     true_positive_rate,
 )
 
+from pipeline.config import from_mapping
+from pipeline.fairness.audit import audit
+from pipeline.fairness.config import FairnessConfig
+from pipeline.predictions import Predictions
 from pipeline.schema import Schema
-from pipeline.stages.fairness import FairnessConfig, audit
 
+DEFAULTS = Path(__file__).resolve().parents[1] / "params/fairness/default.yaml"
 RACES = ("Amer-Indian-Eskimo", "Asian-Pac-Islander", "Black", "Other", "White")
 
 
@@ -51,26 +58,9 @@ def make_predictions(n_rows: int, seed: int) -> pd.DataFrame:
 
 
 def settings(n_boot: int) -> FairnessConfig:
-    return FairnessConfig(
-        sensitive=None,
-        intersectional=True,
-        positive_label=None,
-        reference_group=None,
-        min_group_size=30,
-        min_positives=5,
-        min_negatives=5,
-        n_boot=n_boot,
-        ci_level=0.95,
-        calibration_bins=10,
-        min_demographic_parity_ratio=0.8,
-        max_equalized_odds_difference=0.1,
-        max_equal_opportunity_difference=0.1,
-        max_predictive_parity_difference=0.1,
-        mitigation=False,
-        mitigation_constraints=("demographic_parity",),
-        mitigation_eps=0.01,
-        mitigation_max_iter=50,
-    )
+    """The stage's defaults (params/fairness/default.yaml) with `n_boot` replicates."""
+    defaults = from_mapping(FairnessConfig, yaml.safe_load(DEFAULTS.read_text()), "fairness")
+    return replace(defaults, n_boot=n_boot)
 
 
 def metric_frame(frame: pd.DataFrame, n_boot: int = 0) -> MetricFrame:
@@ -117,8 +107,10 @@ def main() -> None:
         classes=(0, 1),
         labels=(0, 1),
     )
-    audit(frame.head(1000), schema, settings(10), args.seed)  # warm up imports and caches
-    stage_time, (report, _) = timed(audit, frame, schema, settings(args.n_boot), args.seed)
+    predictions = Predictions.from_frame(frame)
+    warm_up = Predictions.from_frame(frame.head(1000))
+    audit(warm_up, schema, settings(10), args.seed)  # warm up imports and caches
+    stage_time, result = timed(audit, predictions, schema, settings(args.n_boot), args.seed)
     with warnings.catch_warnings():
         # precision of a group without predicted positives: sklearn warns and returns 0
         warnings.simplefilter("ignore", category=skm._classification.UndefinedMetricWarning)
@@ -126,11 +118,16 @@ def main() -> None:
         boot_time = None
         if args.fairlearn_boot:
             boot_time, _ = timed(metric_frame, frame, args.fairlearn_boot)
-    joint = report["audits"]["sex_x_race"]["groups"]
-    worst = max(
-        abs(joint[", ".join(key)]["metrics"][name]["value"] - value)
+    joint = {group.label: group for group in result.audit("sex_x_race").groups}
+    ours = {
+        (key, name): joint[", ".join(key)].metrics[name].value
         for key, row in mf.by_group.iterrows()
-        for name, value in row.items()
+        for name in row.index
+    }
+    worst = max(
+        abs(found - mf.by_group.loc[key, name])
+        for (key, name), found in ours.items()
+        if found is not None  # undefined here; sklearn's 0 for precision without predictions
     )
     n_groups = len(joint)
     print(

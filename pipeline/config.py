@@ -89,49 +89,6 @@ def dataset_config(raw: Any) -> DatasetConfig:
     return dataclasses.replace(typed, options=options)
 
 
-@dataclass(frozen=True)
-class ValidationConfig:
-    min_rows: int
-    min_class_count: int
-    max_missing_fraction: float
-    max_duplicate_fraction: float
-    min_minority_fraction: float
-    max_categories: int
-
-
-@dataclass(frozen=True)
-class SplitConfig:
-    test_size: float
-    stratify: bool
-
-    def __post_init__(self) -> None:
-        if not 0.0 < self.test_size < 1.0:
-            raise ConfigError(f"split.test_size is {self.test_size}; use a fraction in (0, 1)")
-
-
-@dataclass(frozen=True)
-class FeaturesConfig:
-    include_sensitive: bool
-    drop: tuple[str, ...]
-    categorical: tuple[str, ...]
-    min_frequency: int
-    scale: bool
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    """`estimator` is the class path (`_target_`); `params` are its keyword arguments."""
-
-    name: str
-    task: str
-    estimator: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.task not in ("classification", "regression"):
-            raise ConfigError(f"model.task is {self.task!r}; use classification or regression")
-
-
 def _check_type(value: Any, hint: Any, name: str) -> Any:
     """Check `value` against a simple annotation; lists become tuples for tuple fields."""
     origin = typing.get_origin(hint)
@@ -193,18 +150,6 @@ def from_mapping(cls: type[T], raw: Any, section: str) -> T:
     return cls(**values)
 
 
-def model_config(raw: Any) -> ModelConfig:
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"'model' in {PARAMS_FILE} must be a mapping")
-    for key in ("name", "task", "_target_"):
-        if key not in raw:
-            raise ConfigError(
-                f"missing key 'model.{key}' in {PARAMS_FILE}; pick a model: -S model=..."
-            )
-    params = {k: v for k, v in raw.items() if k not in ("name", "task", "_target_")}
-    return ModelConfig(name=raw["name"], task=raw["task"], estimator=raw["_target_"], params=params)
-
-
 @dataclass(frozen=True)
 class Config:
     """The composed parameters. `raw` keeps every section, for stages that bring their own."""
@@ -213,10 +158,6 @@ class Config:
     n_jobs: int
     paths: Paths
     dataset: DatasetConfig
-    validation: ValidationConfig
-    split: SplitConfig
-    features: FeaturesConfig
-    model: ModelConfig
     raw: dict[str, Any]
 
     def section(self, cls: type[T], name: str) -> T:
@@ -226,7 +167,7 @@ class Config:
 
 
 def parse_config(raw: Mapping[str, Any]) -> Config:
-    for name in ("seed", "paths", "dataset", "validation", "split", "features", "model"):
+    for name in ("seed", "paths", "dataset"):
         if name not in raw:
             raise ConfigError(f"missing section '{name}' in {PARAMS_FILE}; re-run the params stage")
     seed = _check_type(raw["seed"], int, "seed")
@@ -235,10 +176,6 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
         n_jobs=_check_type(raw.get("n_jobs", 1), int, "n_jobs"),
         paths=Paths(raw["paths"]),
         dataset=dataset_config(raw["dataset"]),
-        validation=from_mapping(ValidationConfig, raw["validation"], "validation"),
-        split=from_mapping(SplitConfig, raw["split"], "split"),
-        features=from_mapping(FeaturesConfig, raw["features"], "features"),
-        model=model_config(raw["model"]),
         raw=dict(raw),
     )
 

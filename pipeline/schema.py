@@ -51,11 +51,17 @@ class Schema:
         )
 
 
+def is_categorical(values: pd.Series) -> bool:
+    """Whether a column holds categories rather than quantities: anything not numeric, and
+    booleans (two levels, not a magnitude). The one definition every stage uses."""
+    return not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+
+
 def resolve_task(target: pd.Series, declared: str) -> str:
     """The task the target supports; `declared` wins unless it is `auto`."""
     values = target.dropna()
     n_unique = values.nunique()
-    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    numeric = not is_categorical(values)
     if declared == "auto":
         if n_unique == 2:
             declared = "binary"

@@ -6,10 +6,13 @@ conftest.py.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+import socket
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.stages import (
     correlation,
@@ -23,6 +26,9 @@ from pipeline.stages import (
 )  # fmt: skip
 from pipeline.stages import params as compose
 from tools.check_repro import tool_env
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = {
@@ -84,3 +90,35 @@ def ran_stages(output: str) -> list[str]:
     return [
         line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage '")
     ]
+
+
+# --- MLflow stores (the tracking tests)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+
+
+def all_runs(client: MlflowClient) -> list:
+    experiments = [e.experiment_id for e in client.search_experiments()]
+    return client.search_runs(experiments, order_by=["attributes.start_time ASC"])
+
+
+def artifact_files(client: MlflowClient, run_id: str, path: str | None = None) -> set[str]:
+    found: set[str] = set()
+    for item in client.list_artifacts(run_id, path):
+        found |= artifact_files(client, run_id, item.path) if item.is_dir else {item.path}
+    return found
+
+
+def inputs_by_context(run) -> dict[str, object]:
+    return {
+        {t.key: t.value for t in d.tags}["mlflow.data.context"]: d.dataset
+        for d in run.inputs.dataset_inputs
+    }

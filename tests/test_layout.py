@@ -1,4 +1,4 @@
-"""The architecture, enforced: stages are thin peers over the domain packages and the ground floor."""
+"""The architecture, enforced: stages are thin peers over domain packages and the ground floor."""
 
 from __future__ import annotations
 

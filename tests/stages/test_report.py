@@ -5,6 +5,8 @@ import re
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from pipeline.io import read_json
@@ -61,3 +63,28 @@ def test_report_without_sensitive_attributes_or_probabilities(stages) -> None:
     assert f"Status: {status}." in page and "actual \\ predicted" in page
     figures = sorted(p.name for p in (folder / "reports/plots/report").iterdir())
     assert "confusion.png" in figures and 'alt="confusion"' in page
+
+
+def test_multiclass_verdicts_and_a_sensitive_column_with_a_space_are_shown(
+    stages, tmp_path
+) -> None:
+    rng = np.random.default_rng(0)
+    n = 1500
+    status = rng.choice(["married", "never married", "divorced"], n)
+    x = rng.normal(size=n) + (status == "married")
+    grade = np.where(x > 0.8, "high", np.where(x > -0.2, "mid", "low"))
+    pd.DataFrame(
+        {"x": x, "y": rng.normal(size=n), "colour": rng.choice(["a", "b"], n),
+         "marital status": status, "grade": grade}
+    ).to_csv(tmp_path / "three.csv", index=False)  # fmt: skip
+    folder = stages(["dataset=csv", "dataset.path=three.csv", "dataset.target=grade",
+                     "dataset.sensitive=['marital status']", "model=logistic_regression",
+                     "fairness.n_boot=20"])  # fmt: skip
+    page = (folder / "reports/index.html").read_text()
+    section = page[page.index("<h3>marital status</h3>") :]
+    verdicts = section[: section.index("</table>")]
+    assert "<th>class</th>" in verdicts
+    for label in ("high", "low", "mid"):  # each class against the rest has its verdicts
+        assert f"<td>{label}</td><td>demographic_parity_ratio</td>" in verdicts, label
+    assert 'alt="marital_status"' in section  # the audit's figure, found through its result
+    assert (folder / "reports/plots/fairness/figures/marital_status.png").is_file()

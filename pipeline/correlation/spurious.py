@@ -1,0 +1,130 @@
+"""Why correlations arise by chance, worked through: the pool-drownings and Nicolas Cage series,
+independent random walks, and the "significant" pairs a matrix of unrelated columns shows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipeline.correlation.coefficients import (
+    correlation_matrix,
+    pearson_p,
+    pearson_pair,
+    rowwise_pearson,
+    spearman_pair,
+    t_test_p,
+)
+from pipeline.correlation.pairs import q_values
+from pipeline.correlation.sections import (
+    DifferencedPearson,
+    MultipleComparisons,
+    NullMatrices,
+    PearsonTest,
+    PoolCage,
+    RandomWalks,
+    SignificantPairs,
+    SpearmanTest,
+)
+
+# US deaths by drowning after falling into a swimming pool, and films with Nicolas Cage,
+# 1999-2009: Tyler Vigen, "Spurious Correlations" (from CDC and IMDb figures).
+POOL_YEARS = tuple(range(1999, 2010))
+POOL_DROWNINGS = (109, 102, 102, 98, 85, 95, 96, 98, 123, 94, 102)
+CAGE_FILMS = (2, 2, 2, 3, 1, 1, 2, 3, 4, 1, 4)
+NULL_MATRIX_ROWS = 1000  # rows of each simulated null matrix (p-values are uniform at any size)
+HISTOGRAM_BINS = 40
+
+
+def pool_cage() -> PoolCage:
+    """Pearson, Spearman and first-differenced Pearson of the pool-drownings/Cage series."""
+    pool = np.asarray(POOL_DROWNINGS, dtype=float)
+    cage = np.asarray(CAGE_FILMS, dtype=float)
+    n = len(pool)
+    r = pearson_pair(pool, cage)
+    rho = spearman_pair(pool, cage)
+    diff = pearson_pair(np.diff(pool), np.diff(cage))
+    return PoolCage(
+        source="Tyler Vigen, Spurious Correlations (CDC and IMDb figures)",
+        years=POOL_YEARS,
+        pool_drownings=POOL_DROWNINGS,
+        nicolas_cage_films=CAGE_FILMS,
+        n=n,
+        pearson=PearsonTest(r=r, p=float(pearson_p(r, n))),
+        spearman=SpearmanTest(rho=rho, p=float(t_test_p(rho, n - 2))),
+        differenced_pearson=DifferencedPearson(r=diff, p=float(pearson_p(diff, n - 1)), n=n - 1),
+        reading=f"r = {r:.3f} (p = {float(pearson_p(r, n)):.3f}) on {n} yearly points. "
+        f"The two series hardly trend, so first differencing does not remove it (r = {diff:.3f}). "
+        "It is spurious because it was found by searching: compare enough unrelated series and "
+        "some pairs will match this well; see random_walks and multiple_comparisons.",
+    )
+
+
+def random_walks(
+    rng: np.random.Generator, pairs: int, length: int, threshold: float
+) -> tuple[RandomWalks, pd.DataFrame]:
+    """How often two independent random walks correlate beyond `threshold`, in levels and in
+    first differences (the walks' independent steps); and the histogram of both."""
+    steps = rng.standard_normal((2, pairs, length))
+    walks = np.cumsum(steps, axis=2)
+    levels = rowwise_pearson(walks[0], walks[1])
+    differences = rowwise_pearson(steps[0][:, 1:], steps[1][:, 1:])
+    edges = np.linspace(-1.0, 1.0, HISTOGRAM_BINS + 1)
+    histogram = pd.DataFrame(
+        {
+            "r": (edges[:-1] + edges[1:]) / 2,
+            "levels": np.histogram(levels, edges)[0],
+            "differences": np.histogram(differences, edges)[0],
+        }
+    )
+    exceed_levels = float(np.mean(np.abs(levels) > threshold))
+    exceed_differences = float(np.mean(np.abs(differences) > threshold))
+    reading = (
+        f"{exceed_levels:.1%} of {pairs} pairs of independent random walks of length "
+        f"{length} have |r| > {threshold} in levels, {exceed_differences:.1%} after "
+        "first differencing: trends alone make unrelated series look correlated."
+    )
+    summary = RandomWalks(pairs, length, threshold, exceed_levels, exceed_differences, reading)
+    return summary, histogram
+
+
+def multiple_comparisons(
+    table: pd.DataFrame, q: np.ndarray, alpha: float, rng: np.random.Generator, matrices: int
+) -> MultipleComparisons:
+    """Significant pairs in the matrix at `alpha`, beside what unrelated columns give by chance."""
+    tested = table["p_value"].notna().to_numpy()
+    m = int(tested.sum())
+    columns = len(set(table["a"]) | set(table["b"]))
+    pairs = columns * (columns - 1) // 2
+    below_p, below_q = [], []
+    for _ in range(matrices):
+        r = correlation_matrix(rng.standard_normal((NULL_MATRIX_ROWS, columns)))
+        p = pearson_p(r[np.triu_indices(columns, 1)], NULL_MATRIX_ROWS)
+        below_p.append(int(np.sum(p < alpha)))
+        below_q.append(int(np.sum(q_values(p) < alpha)))
+    significant = int(np.sum(table["p_value"].to_numpy()[tested] < alpha))
+    after_fdr = int(np.sum(q[tested] < alpha))
+    reading = (
+        f"Of {m} pairs, {significant} have p < {alpha} and {after_fdr} keep q < {alpha}. If no "
+        f"pair were related, about {alpha * m:.1f} would still have p < {alpha}: in {matrices} "
+        f"simulated matrices of {columns} unrelated columns, {np.mean(below_p):.2f} pairs per "
+        f"matrix had p < {alpha} and {np.mean(below_q):.2f} survived FDR control."
+    )
+    return MultipleComparisons(
+        alpha=alpha,
+        reading=reading,
+        matrix=SignificantPairs(
+            tested_pairs=m,
+            significant=significant,
+            expected_false_if_all_independent=alpha * m,
+            significant_after_fdr=after_fdr,
+        ),
+        null=NullMatrices(
+            matrices=matrices,
+            columns=columns,
+            pairs=pairs,
+            rows=NULL_MATRIX_ROWS,
+            mean_significant=float(np.mean(below_p)),
+            mean_significant_after_fdr=float(np.mean(below_q)),
+            share_with_any_after_fdr=float(np.mean(np.asarray(below_q) > 0)),
+        ),
+    )

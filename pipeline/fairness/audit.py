@@ -1,0 +1,208 @@
+"""The audit: each sensitive attribute (and their combination) on the test predictions, from
+group codes and confusion counts to the typed result.
+
+Groups too small for a verdict (`min_group_size`, `min_positives`, `min_negatives`) and rows whose
+attribute is missing are reported and flagged, and left out of every disparity and verdict.
+Metric names follow fairlearn's and scikit-learn's function names.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from pipeline.errors import ConfigError, DataValidationError
+from pipeline.fairness.bootstrap import (
+    BOOTSTRAP,
+    RowCompute,
+    Tables,
+    bootstrap_cells,
+    row_metrics,
+    row_metrics_with_overall,
+)
+from pipeline.fairness.compare import Block, binary_block, compare
+from pipeline.fairness.config import FairnessConfig
+from pipeline.fairness.counts import (
+    FN,
+    NO_ROWS,
+    TP,
+    binary_cells,
+    confusion_counts,
+    one_vs_rest,
+    ratio,
+)
+from pipeline.fairness.disparities import BINARY_DISPARITIES, REGRESSION_DISPARITIES
+from pipeline.fairness.groups import AuditSpec, Groups, audit_specs, combine, exclusions, factorize
+from pipeline.fairness.outcomes import Outcomes, outcomes
+from pipeline.fairness.result import (
+    Audit,
+    BinaryTarget,
+    ClassAudit,
+    FairnessResult,
+    MulticlassAudit,
+    MulticlassTarget,
+)
+from pipeline.fairness.scores import regression_metrics, score_metrics, score_order
+from pipeline.fairness.verdicts import verdicts
+from pipeline.predictions import Predictions
+from pipeline.schema import Schema
+
+# (point, replicates or None) of per-group metrics of single rows, from row_metrics
+RowMetrics = tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]
+
+
+def score_rows(y: Outcomes, y_score: np.ndarray, settings: FairnessConfig) -> RowCompute:
+    """The score metrics of weighted rows of `y`."""
+
+    def compute(rows: np.ndarray, weights: np.ndarray) -> dict[str, np.ndarray]:
+        return score_metrics(
+            y.y_true[rows], y_score[rows], weights, settings.calibration_bins, y.proba
+        )
+
+    return compute
+
+
+def score_tables(grouped: RowMetrics, everyone: RowMetrics) -> tuple[Tables, Tables | None]:
+    """Per-group score metrics with the overall ones of the whole test set (its one group)."""
+    (point, boot), (all_point, all_boot) = grouped, everyone
+    tables = Tables(point, {k: v[0] for k, v in all_point.items()})
+    if boot is None or all_boot is None:
+        return tables, None
+    return tables, Tables(boot, {k: v[:, 0] for k, v in all_boot.items()})
+
+
+def audit_one(
+    spec: AuditSpec,
+    groups: Groups,
+    y: Outcomes,
+    settings: FairnessConfig,
+    seed: int,
+    overall_scores: RowMetrics | None = None,
+) -> Audit | MulticlassAudit:
+    """The audit of one attribute (or combination of attributes)."""
+    rng = np.random.default_rng([seed, zlib.crc32(spec.name.encode())])
+    n_groups, n_boot, level = len(groups.labels), settings.n_boot, settings.ci_level
+    n_missing = 0 if groups.missing is None else int(groups.sizes[groups.missing])
+    ref = None
+    if spec.reference is not None:
+        if spec.reference not in groups.labels:
+            raise ConfigError(
+                f"fairness.reference_group: '{spec.reference}' is not a group of {spec.name}; "
+                f"the groups are {', '.join(groups.labels)}"
+            )
+        ref = groups.labels.index(spec.reference)
+    head = (spec.name, spec.attributes, n_missing)
+    if y.task == "regression":
+
+        def errors(rows: np.ndarray, weights: np.ndarray) -> dict[str, np.ndarray]:
+            return regression_metrics(y.y_true[rows], y.y_pred[rows], weights)
+
+        point, boot = row_metrics_with_overall(groups, errors, n_boot, rng)
+        block = Block(point, boot, dict.fromkeys(point.groups, NO_ROWS))
+        reasons = exclusions(groups, None, settings)
+        result = compare(block, groups, reasons, ref, REGRESSION_DISPARITIES, False, level)
+        return Audit(*head, comparison=result, verdicts=())
+    confusion = confusion_counts(groups.codes, n_groups, y.y_true, y.y_pred, len(y.classes))
+    boot_confusion = None
+    if n_boot:
+        cells = bootstrap_cells(confusion.reshape(n_groups, -1), n_boot, rng)
+        boot_confusion = cells.reshape(n_boot, *confusion.shape)
+    if y.task == "binary":
+        scores = None
+        if overall_scores is not None and y.y_score is not None:
+            order = score_order(y.y_true, y.y_score)
+            compute = score_rows(y, y.y_score, settings)
+            scored = row_metrics(groups, compute, n_boot, rng, order)
+            scores = score_tables(scored, overall_scores)
+        cells = binary_cells(confusion)
+        boot_cells = None if boot_confusion is None else binary_cells(boot_confusion)
+        block = binary_block(cells, boot_cells, scores)
+        reasons = exclusions(groups, cells[:, FN] + cells[:, TP], settings)
+        result = compare(block, groups, reasons, ref, BINARY_DISPARITIES, True, level)
+        return Audit(*head, comparison=result, verdicts=verdicts(result, settings))
+    # multiclass: accuracy per group, then each class against the rest, as a binary audit
+    correct = np.trace(confusion, axis1=-2, axis2=-1)
+    point = Tables(
+        groups={"accuracy_score": ratio(correct, groups.sizes)},
+        overall={"accuracy_score": ratio(correct.sum(), groups.sizes.sum())},
+    )
+    boot = None
+    if boot_confusion is not None:
+        boot_correct = np.trace(boot_confusion, axis1=-2, axis2=-1)
+        boot = Tables(
+            groups={"accuracy_score": ratio(boot_correct, groups.sizes)},
+            overall={"accuracy_score": ratio(boot_correct.sum(1), groups.sizes.sum())},
+        )
+    block = Block(point, boot, {"accuracy_score": NO_ROWS})
+    accuracy = {"accuracy_score": "accuracy_score"}
+    result = compare(block, groups, exclusions(groups, None, settings), ref, accuracy, True, level)
+    ovr = one_vs_rest(confusion)
+    boot_ovr = None if boot_confusion is None else one_vs_rest(boot_confusion)
+    classes = []
+    for k, name in enumerate(y.classes):
+        cells = ovr[:, k]
+        block = binary_block(cells, None if boot_ovr is None else boot_ovr[:, :, k], None)
+        reasons = exclusions(groups, cells[:, FN] + cells[:, TP], settings)
+        found = compare(block, groups, reasons, ref, BINARY_DISPARITIES, True, level)
+        classes.append(ClassAudit(name, found, verdicts(found, settings)))
+    return MulticlassAudit(*head, comparison=result, classes=tuple(classes))
+
+
+def audit(
+    predictions: Predictions, schema: Schema, settings: FairnessConfig, seed: int
+) -> FairnessResult:
+    """The fairness result of the predictions on one test set."""
+    specs = audit_specs(settings, schema)
+    y = outcomes(predictions, schema, settings.positive_label)
+    for column in dict.fromkeys(a for spec in specs for a in spec.attributes):
+        if column not in predictions.sensitive.columns:
+            raise DataValidationError(
+                f"column '{column}' (sensitive) is missing from the predictions; its sensitive "
+                f"columns are {', '.join(map(str, predictions.sensitive.columns)) or 'none'}; "
+                "re-run the evaluate stage"
+            )
+    target: BinaryTarget | MulticlassTarget | None = None
+    if y.task == "binary":
+        scores = None if y.y_score is None else ("probability" if y.proba else "decision")
+        target = BinaryTarget(y.classes[1], scores)
+    elif y.task == "multiclass":
+        target = MulticlassTarget(y.classes)
+    audits: dict[str, Audit | MulticlassAudit] = {}
+    if not specs:
+        status = (
+            "no sensitive attribute: dataset.sensitive is empty, so there is nothing to audit; "
+            "name the columns to audit in dataset.sensitive"
+        )
+    else:
+        overall_scores = None
+        if y.task == "binary" and y.y_score is not None:
+            n_rows = np.array([len(y.y_true)])
+            everyone = Groups(np.zeros(len(y.y_true), dtype=np.int64), ("all",), None, n_rows)
+            rng = np.random.default_rng([seed, zlib.crc32(b"overall")])
+            order = score_order(y.y_true, y.y_score)
+            compute = score_rows(y, y.y_score, settings)
+            overall_scores = row_metrics(everyone, compute, settings.n_boot, rng, order)
+        factorized = {
+            a: factorize(predictions.sensitive[a]) for spec in specs for a in spec.attributes
+        }
+        for spec in specs:
+            groups = combine([factorized[a] for a in spec.attributes])
+            audits[spec.name] = audit_one(spec, groups, y, settings, seed, overall_scores)
+        if y.task == "regression":
+            status = f"{len(audits)} audits; regression has no verdict criteria"
+        else:
+            rows = [row for found in audits.values() for row in found.verdict_rows()]
+            failed = sum(row.verdict.verdict == "fail" for row in rows)
+            status = f"{failed} failed criteria in {len(audits)} audits"
+    return FairnessResult(
+        task=y.task,
+        n_rows=len(predictions.y_true),
+        sensitive=tuple(spec.name for spec in specs if len(spec.attributes) == 1),
+        settings=settings,
+        seed=seed,
+        bootstrap=BOOTSTRAP,
+        target=target,
+        audits=tuple(audits.values()),
+        status=status,
+    )

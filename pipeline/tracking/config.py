@@ -1,0 +1,95 @@
+"""Where a run goes: the `tracking` section, the store's URI and the experiment.
+
+The store is `tracking.uri`, or MLFLOW_TRACKING_URI when set. A relative SQLite path is relative to
+the project root, which DVC passes to every stage as DVC_ROOT: a queued experiment runs in a copy of
+the repository under .dvc/tmp/exps/, yet DVC_ROOT names the original folder, so its run lands in
+the same store as all others.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from pipeline.config import Config
+from pipeline.errors import PipelineError
+
+SQLITE_PREFIX = "sqlite:///"
+PARAMS_YAML = Path("params.yaml")  # the composed config, written by the params stage
+DVC_LOCK = Path("dvc.lock")
+
+
+class TrackingError(PipelineError):
+    """The tracking store cannot be reached or refuses the run."""
+
+
+@dataclass(frozen=True)
+class TrackingConfig:
+    uri: str  # MLflow tracking URI; a relative sqlite:/// path is relative to the project root
+    experiment: str  # the MLflow experiment that receives the runs
+    artifact_location: str | None  # for experiments created in a SQLite store; relative to the root
+    dependency_lock: str  # lock file of the Python environment, logged with each run
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the run goes: the resolved URI and, for new experiments, their artifact location."""
+
+    uri: str
+    experiment: str
+    artifact_location: str | None
+
+
+def tracking_config(config: Config, environ: Mapping[str, str] = os.environ) -> TrackingConfig:
+    """The `tracking` section; MLFLOW_TRACKING_URI, when set, replaces `tracking.uri`."""
+    raw = config.raw.get("tracking")
+    override = environ.get("MLFLOW_TRACKING_URI")
+    if override and isinstance(raw, Mapping):
+        raw = {**raw, "uri": override}
+        config = dataclasses.replace(config, raw={**config.raw, "tracking": raw})
+    return config.section(TrackingConfig, "tracking")
+
+
+def project_root(environ: Mapping[str, str] = os.environ) -> Path:
+    """The original project folder: DVC_ROOT (set by DVC for every stage, the parent repository's
+    root under a queued experiment), else the current directory."""
+    return Path(environ.get("DVC_ROOT") or ".").resolve()
+
+
+def resolve_target(config: TrackingConfig, root: Path) -> Target:
+    """Where the run goes: a relative SQLite path made absolute under `root`.
+
+    A relative `artifact_location` is a folder under `root` (one per experiment), used only with a
+    SQLite store; with a server, the server decides unless the location is a URI (s3://...).
+    """
+    uri = config.uri
+    local = uri.startswith(SQLITE_PREFIX)
+    if local:
+        path = uri[len(SQLITE_PREFIX) :]
+        if path and not path.startswith(("/", ":memory:")):
+            uri = SQLITE_PREFIX + str(root / path)
+    location = config.artifact_location
+    if location is not None and not urlsplit(location).scheme:
+        location = (root / location / safe_name(config.experiment)).as_uri() if local else None
+    return Target(uri=uri, experiment=config.experiment, artifact_location=location)
+
+
+def safe_name(name: str) -> str:
+    """A folder name for an experiment name."""
+    kept = "".join(c if c.isalnum() or c in "-_." else "_" for c in name).strip(".")
+    return kept or "experiment"
+
+
+def redact(uri: str) -> str:
+    """`uri` without a password, for messages."""
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))

@@ -1,0 +1,83 @@
+"""Everything one run logs, read from the project before the run opens.
+
+The composed config as dotted params, every metric `dvc metrics show` prints, the reports and
+plots, params.yaml, dvc.lock and the dependency lock file, the fitted model with the training
+split's feature columns for its signature, the train and test splits as dataset inputs, and the
+tags that lead back to code and data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.config import Config
+from pipeline.io import read_pickle
+from pipeline.models.config import read_model
+from pipeline.schema import read_schema
+from pipeline.tracking.artifacts import artifact_paths
+from pipeline.tracking.config import TrackingConfig
+from pipeline.tracking.datasets import Split
+from pipeline.tracking.params import flat_params, merge_metrics, numeric_metrics
+from pipeline.tracking.provenance import read_provenance, run_name, run_tags
+
+
+@dataclass(frozen=True)
+class RunContents:
+    """Everything one run logs, read from the project before the run opens."""
+
+    name: str
+    params: dict[str, str]
+    metrics: dict[str, float]
+    tags: dict[str, str]
+    artifacts: list[Path]
+    model: Any
+    model_inputs: pd.DataFrame  # the training split's feature columns, for the signature
+    splits: tuple[Split, ...]
+
+
+def read_dvc() -> tuple[dict[str, Any], list[str], set[str]]:
+    """(metrics as `dvc metrics show` prints them, metrics files, every stage output path)."""
+    from dvc.repo import Repo
+
+    with Repo() as repo:
+        shown = repo.metrics.show(on_error="raise")
+        root = Path(repo.root_dir)
+        outs = {Path(out.fs_path).relative_to(root).as_posix() for out in repo.index.outs}
+    revisions = list(shown.values())  # the workspace only
+    workspace = revisions[0].get("data", {}) if revisions else {}
+    files = {Path(name).as_posix(): entry.get("data", {}) for name, entry in workspace.items()}
+    return merge_metrics(files), sorted(files), outs
+
+
+def collect(config: Config, tracking: TrackingConfig) -> tuple[RunContents, list[str]]:
+    """Read what the run logs from the project: (contents, names of metrics skipped)."""
+    model = read_model(config)
+    metrics, metrics_files, outputs = read_dvc()
+    kept, skipped = numeric_metrics(metrics)
+    provenance = read_provenance(config.paths.provenance, outputs)
+    schema = read_schema(config.paths.schema)
+    train = pd.read_parquet(config.paths.train)
+    splits = (
+        Split(f"{config.dataset.name}-train", "training", config.paths.train, train),
+        Split(
+            f"{config.dataset.name}-test",
+            "evaluation",
+            config.paths.test,
+            pd.read_parquet(config.paths.test),
+        ),
+    )
+    contents = RunContents(
+        name=run_name(model.name, provenance),
+        params=flat_params(config.raw),
+        metrics=kept,
+        tags=run_tags(config.dataset.name, model.name, provenance),
+        artifacts=artifact_paths(config, metrics_files, tracking.dependency_lock),
+        model=read_pickle(config.paths.model),
+        model_inputs=train[schema.features],
+        splits=splits,
+    )
+    return contents, skipped

@@ -1,0 +1,131 @@
+"""The validate stage's checks on small in-memory tables, and its typed result."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.config import DatasetConfig
+from pipeline.data.checks import ColumnSummary, ValidationConfig, ValidationResult, validate
+from pipeline.io import dumps_json
+
+LIMITS = ValidationConfig(
+    min_rows=10, min_class_count=3, max_missing_fraction=0.5, max_duplicate_fraction=0.05,
+    min_minority_fraction=0.05, max_categories=5,
+)  # fmt: skip
+
+
+def dataset(**changes) -> DatasetConfig:
+    base = dict(
+        name="t", source="x", target="y", task="auto", positive_label=None, sensitive=("sex",)
+    )
+    return DatasetConfig(**{**base, **changes})
+
+
+def frame(n: int = 40) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "x": rng.normal(size=n),
+            "colour": rng.choice(["r", "g"], n),
+            "sex": rng.choice(["f", "m"], n),
+            "y": rng.choice(["no", "yes"], n),
+        }
+    )
+
+
+def messages(report: ValidationResult, kind: str) -> list[str]:
+    return [f.message for f in getattr(report, kind)]
+
+
+def test_a_clean_table_passes_with_its_task() -> None:
+    report = validate(frame(), dataset(), LIMITS, "classification")
+    assert report.status == "passed" and report.task == "binary"
+    assert report.errors == () and report.warnings == ()
+    assert report.columns["x"] == ColumnSummary(dtype="float64", missing=0, unique=40)
+    assert report.to_json()["columns"]["x"] == {"dtype": "float64", "missing": 0, "unique": 40}
+
+
+def test_missing_target_names_the_column_and_the_columns() -> None:
+    report = validate(frame().drop(columns="y"), dataset(), LIMITS, "classification")
+    assert report.status == "failed"
+    assert messages(report, "errors") == [
+        "column 'y' (dataset.target) is missing; columns are ['x', 'colour', 'sex']"
+    ]
+
+
+def test_missing_sensitive_column_is_an_error() -> None:
+    report = validate(frame(), dataset(sensitive=("race",)), LIMITS, "classification")
+    assert "sensitive column 'race' (dataset.sensitive) is missing" in messages(report, "errors")[0]
+
+
+def test_model_and_task_mismatch_says_which_model_to_pick() -> None:
+    report = validate(frame(), dataset(), LIMITS, "regression")
+    assert "binary task but the model is for regression" in messages(report, "errors")[0]
+    data = frame().assign(y=np.linspace(0, 1, 40))
+    report = validate(data, dataset(), LIMITS, "classification")
+    assert report.task == "regression"
+    assert "-S model=ridge" in messages(report, "errors")[0]
+
+
+def test_declared_binary_with_three_classes_is_an_error() -> None:
+    data = frame().assign(y=["a", "b", "c", "d"] * 10)
+    report = validate(data, dataset(task="binary"), LIMITS, "classification")
+    assert "has 4 distinct values, not 2" in messages(report, "errors")[0]
+
+
+def test_unknown_positive_label_lists_the_values() -> None:
+    report = validate(frame(), dataset(positive_label="maybe"), LIMITS, "classification")
+    assert "positive_label 'maybe' is not a value of 'y'" in messages(report, "errors")[0]
+
+
+def test_rare_class_and_too_few_rows_are_errors() -> None:
+    data = frame().assign(y=["a"] * 38 + ["b"] * 2)
+    report = validate(data, dataset(), LIMITS, "classification")
+    assert any("class 'b' has 2 rows" in m for m in messages(report, "errors"))
+    report = validate(frame(5), dataset(), LIMITS, "classification")
+    assert "5 rows, fewer than validation.min_rows=10" in messages(report, "errors")
+
+
+def test_suspicious_columns_are_warnings() -> None:
+    data = frame().assign(
+        const=1, ident=[f"id{i}" for i in range(40)], holes=[None] * 30 + [1.0] * 10,
+        many=[f"c{i % 8}" for i in range(40)],
+    )  # fmt: skip
+    data.loc[0, "y"] = None
+    report = validate(data, dataset(), LIMITS, "classification")
+    by_check = {(w.check, w.column) for w in report.warnings}
+    assert {("constant", "const"), ("identifier", "ident"), ("missing", "holes")} <= by_check
+    assert {("cardinality", "ident"), ("cardinality", "many"), ("target", "y")} <= by_check
+    assert report.status == "passed"
+
+
+def test_duplicates_and_imbalance_are_warnings() -> None:
+    data = pd.concat([frame()] * 2, ignore_index=True)
+    data["y"] = ["a"] * 77 + ["b"] * 3
+    report = validate(data, dataset(), LIMITS, "classification")
+    checks = {w.check for w in report.warnings}
+    assert {"duplicates", "imbalance"} <= checks
+
+
+@pytest.mark.parametrize("value", [None, np.nan])
+def test_all_missing_target_is_an_error(value) -> None:
+    data = frame().assign(y=value)
+    report = validate(data, dataset(), LIMITS, "classification")
+    assert messages(report, "errors") == ["every value of the target is missing"]
+
+
+def test_the_result_reads_back_as_written() -> None:
+    data = frame().assign(const=1)
+    data.loc[0, "y"] = None
+    report = validate(data, dataset(sensitive=("race",)), LIMITS, "classification")
+    assert report.errors and report.warnings
+    written = json.loads(dumps_json(report.to_json()))
+    assert written["status"] == "failed"
+    assert written["errors"][0] == {
+        "check": "sensitive",
+        "column": "race",
+        "message": messages(report, "errors")[0],
+    }
+    assert ValidationResult.from_json(written) == report

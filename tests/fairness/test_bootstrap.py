@@ -1,0 +1,37 @@
+"""The stratified bootstrap (pipeline/fairness/bootstrap.py): multinomial cell draws have the law
+of resampling rows; percentile intervals equal numpy's quantiles and skip undefined replicates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fairness.cases import TOL, binary_case
+
+from pipeline.fairness.bootstrap import bootstrap_cells, percentile_interval
+from pipeline.fairness.counts import binary_cells, confusion_counts, rates
+
+
+def test_count_bootstrap_matches_resampling_rows() -> None:
+    """Multinomial draws of a group's cells have the law of resampling the group's rows."""
+    frame = binary_case(12, 600)
+    cells = binary_cells(confusion_counts(np.zeros(600, np.int64), 1, frame.y_true,
+                                          frame.y_pred))  # fmt: skip
+    rng = np.random.default_rng(0)
+    n_boot = 4000
+    from_counts = rates(bootstrap_cells(cells, n_boot, rng)[:, 0])["true_positive_rate"]
+    rows = rng.integers(0, 600, size=(n_boot, 600))
+    truth, predicted = frame.y_true.to_numpy()[rows], frame.y_pred.to_numpy()[rows]
+    from_rows = (truth & predicted).sum(1) / truth.sum(1)
+    assert from_counts.mean() == pytest.approx(from_rows.mean(), abs=0.003)
+    assert from_counts.std() == pytest.approx(from_rows.std(), rel=0.06)
+
+
+def test_percentile_interval_equals_numpy_and_skips_undefined() -> None:
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=(1000, 3))
+    values[rng.random((1000, 3)) < np.array([0.0, 0.3, 0.7])] = np.nan
+    lower, upper, defined = percentile_interval(values, 0.9)
+    for column in range(2):
+        expected = np.nanquantile(values[:, column], [0.05, 0.95])
+        np.testing.assert_allclose([lower[column], upper[column]], expected, rtol=0, atol=TOL)
+    assert np.isnan(lower[2]) and defined[2] < 0.5

@@ -1,0 +1,36 @@
+"""The evaluate stage's main(): metrics, predictions and plot data, read back through the types."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.io import read_json, read_pickle
+from pipeline.models.evaluation import Metrics
+from pipeline.predictions import Predictions
+from pipeline.schema import read_schema
+
+pytestmark = pytest.mark.slow
+
+
+def test_main_writes_metrics_predictions_and_plots(stages, capsys) -> None:
+    folder = stages(
+        ["dataset=synthetic", "dataset.n_rows=1000", "model=logistic_regression"],
+        ["ingest", "features", "train", "evaluate"],
+    )
+    metrics = Metrics.from_json(read_json(folder / "reports/metrics.json"))
+    predictions = Predictions.read(folder / "data/predictions/test.parquet")
+    model = read_pickle(folder / "models/model.pkl")
+    schema = read_schema(folder / "data/features/schema.json")
+    test = pd.read_parquet(folder / "data/features/test.parquet")
+    np.testing.assert_array_equal(predictions.y_pred, model.predict(test[schema.features]))
+    assert predictions.y_score is not None and list(predictions.sensitive.columns) == ["group"]
+    assert metrics.value("test", "n_rows") == 250 and metrics.value("train", "n_rows") == 750
+    assert "roc_auc" in metrics.names and "r2" not in metrics.names
+    plots = sorted(p.name for p in (folder / "reports/plots/evaluate").iterdir())
+    assert plots == ["calibration.csv", "confusion.csv", "precision_recall.csv", "roc.csv"]
+    out = capsys.readouterr().out.splitlines()[-1]
+    assert out == f"evaluate: test/accuracy {metrics.value('test', 'accuracy'):.4f}, " + (
+        f"test/roc_auc {metrics.value('test', 'roc_auc'):.4f}"
+    )
