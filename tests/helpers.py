@@ -14,6 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
+from pipeline.schema import Schema
 from pipeline.stages import (
     correlation,
     evaluate,
@@ -122,3 +126,24 @@ def inputs_by_context(run) -> dict[str, object]:
         {t.key: t.value for t in d.tags}["mlflow.data.context"]: d.dataset
         for d in run.inputs.dataset_inputs
     }
+
+
+# --- a small binary table with missing values (the model tests)
+
+MODEL_SCHEMA = Schema(
+    task="binary", target="y", numeric=("x", "w"), categorical=("colour",), sensitive=(),
+    classes=(0, 1), labels=("no", "yes"),
+)  # fmt: skip
+
+
+def model_frame(n: int = 200, seed: int = 0) -> pd.DataFrame:
+    """`n` rows of x, w (numeric) and colour (categorical), some missing, and a binary y."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    data = pd.DataFrame(
+        {"x": x, "w": rng.normal(size=n), "colour": rng.choice(["r", "g", "b"], n).astype(object)}
+    )
+    data["y"] = (x + (data["colour"] == "r") + rng.normal(scale=0.5, size=n) > 0.5).astype(int)
+    data.loc[:9, "x"] = np.nan
+    data.loc[10:14, "colour"] = np.nan
+    return data

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import MODEL_SCHEMA, model_frame
 
 from pipeline.data.features import FeaturesConfig
 from pipeline.errors import ConfigError
@@ -13,22 +14,6 @@ from pipeline.schema import Schema
 FEATURES = FeaturesConfig(
     include_sensitive=False, drop=(), categorical=(), min_frequency=1, scale=True
 )
-SCHEMA = Schema(
-    task="binary", target="y", numeric=("x", "w"), categorical=("colour",), sensitive=(),
-    classes=(0, 1), labels=("no", "yes"),
-)  # fmt: skip
-
-
-def frame(n: int = 200, seed: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=n)
-    data = pd.DataFrame(
-        {"x": x, "w": rng.normal(size=n), "colour": rng.choice(["r", "g", "b"], n).astype(object)}
-    )
-    data["y"] = (x + (data["colour"] == "r") + rng.normal(scale=0.5, size=n) > 0.5).astype(int)
-    data.loc[:9, "x"] = np.nan
-    data.loc[10:14, "colour"] = np.nan
-    return data
 
 
 def model(name="logistic_regression", task="classification", estimator=None, **params):
@@ -37,8 +22,8 @@ def model(name="logistic_regression", task="classification", estimator=None, **p
 
 
 def test_preprocessing_is_fitted_on_the_training_frame_only() -> None:
-    data = frame()
-    fitted = train(data, SCHEMA, FEATURES, model(random_state=0))
+    data = model_frame()
+    fitted = train(data, MODEL_SCHEMA, FEATURES, model(random_state=0))
     numeric = fitted.named_steps["preprocess"].named_transformers_["numeric"]
     medians = data[["x", "w"]].median().to_numpy()
     np.testing.assert_allclose(numeric.named_steps["impute"].statistics_, medians, rtol=0, atol=0)
@@ -47,22 +32,22 @@ def test_preprocessing_is_fitted_on_the_training_frame_only() -> None:
 
 
 def test_unseen_categories_and_missing_values_are_tolerated() -> None:
-    fitted = train(frame(), SCHEMA, FEATURES, model(random_state=0))
+    fitted = train(model_frame(), MODEL_SCHEMA, FEATURES, model(random_state=0))
     new = pd.DataFrame({"x": [0.1, np.nan], "w": [0.0, 1.0], "colour": ["violet", np.nan]})
     assert fitted.predict_proba(new).shape == (2, 2)
 
 
 def test_the_model_sees_raw_feature_columns_only() -> None:
-    data = frame().assign(sex=["f", "m"] * 100)
-    fitted = train(data, SCHEMA, FEATURES, model(random_state=0))
+    data = model_frame().assign(sex=["f", "m"] * 100)
+    fitted = train(data, MODEL_SCHEMA, FEATURES, model(random_state=0))
     assert list(fitted.feature_names_in_) == ["x", "w", "colour"]
 
 
 def test_seeded_training_is_repeatable() -> None:
     config = model("random_forest", estimator="sklearn.ensemble.RandomForestClassifier",
                    n_estimators=10, random_state=5)  # fmt: skip
-    a = train(frame(), SCHEMA, FEATURES, config).predict_proba(frame(seed=1))
-    b = train(frame(), SCHEMA, FEATURES, config).predict_proba(frame(seed=1))
+    a = train(model_frame(), MODEL_SCHEMA, FEATURES, config).predict_proba(model_frame(seed=1))
+    b = train(model_frame(), MODEL_SCHEMA, FEATURES, config).predict_proba(model_frame(seed=1))
     np.testing.assert_array_equal(a, b)
 
 
@@ -77,8 +62,12 @@ def test_unimportable_estimator_is_named() -> None:
 
 
 def test_model_task_mismatch_is_an_error() -> None:
-    regression = Schema(**{**SCHEMA.__dict__, "task": "regression", "classes": (), "labels": ()})
+    regression = Schema(
+        **{**MODEL_SCHEMA.__dict__, "task": "regression", "classes": (), "labels": ()}
+    )
     with pytest.raises(ConfigError, match="is for classification but the data is a regression"):
         build_model(regression, FEATURES, model())
     with pytest.raises(ConfigError, match="choose a classification model"):
-        build_model(SCHEMA, FEATURES, model("ridge", "regression", "sklearn.linear_model.Ridge"))
+        build_model(
+            MODEL_SCHEMA, FEATURES, model("ridge", "regression", "sklearn.linear_model.Ridge")
+        )

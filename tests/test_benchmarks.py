@@ -1,0 +1,36 @@
+"""The benchmark scripts still run and still agree with their references, at a tiny size.
+
+The full-size runs (a million rows) are for `benchmarks/`, not the test suite; this keeps the
+scripts from rotting as the packages they time change.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from helpers import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "script,args",
+    [
+        ("correlation.py", ["--rows", "3000", "--repeat", "1"]),
+        ("fairness.py", ["--rows", "3000", "--n-boot", "50"]),
+        ("fairness.py", ["--rows", "3000", "--n-boot", "50", "--scores"]),
+    ],
+)
+def test_benchmark_runs_and_prints_its_table(script: str, args: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    # each script ends with the largest difference from its reference implementation
+    tail = result.stdout[result.stdout.index("largest") :]
+    differences = [float(x) for x in re.findall(r"\d\.\d+e[-+]\d+", tail)]
+    assert differences and max(differences) < 1e-9, tail
