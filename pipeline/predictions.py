@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.errors import DataValidationError
 from pipeline.io import write_parquet
 
 COLUMNS = ("y_true", "y_pred", "y_score")
@@ -44,4 +45,10 @@ class Predictions:
 
     @classmethod
     def read(cls, path: str | Path) -> Predictions:
-        return cls.from_frame(pd.read_parquet(path))
+        frame = pd.read_parquet(path)
+        if missing := [c for c in COLUMNS[:2] if c not in frame.columns]:
+            raise DataValidationError(
+                f"{path} has no column {missing[0]}; it is not a predictions file of this "
+                "pipeline: re-run the evaluate stage (dvc repro evaluate)"
+            )
+        return cls.from_frame(frame)

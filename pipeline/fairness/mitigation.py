@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.errors import first_line
 from pipeline.fairness.audit import audit
 from pipeline.fairness.config import FairnessConfig
 from pipeline.fairness.groups import MISSING_GROUP, audit_specs
@@ -66,7 +67,7 @@ def mitigated_predictions(
             post.fit(x_train, y_train, sensitive_features=a_train)
             out[name] = post.predict(x_test, sensitive_features=a_test, random_state=seed)
         except ValueError as error:
-            out[name] = f"failed: {str(error).splitlines()[0]}"
+            out[name] = f"failed: {first_line(error)}"
         name = f"exponentiated_gradient/{constraint}"
         if not has_fit_parameter(final, "sample_weight"):
             out[name] = f"skipped: {type(final).__name__} does not take sample weights"
@@ -82,7 +83,7 @@ def mitigated_predictions(
             reduction.fit(x_train, y_train, sensitive_features=a_train)
             out[name] = reduction.predict(x_test, random_state=seed)
         except ValueError as error:
-            out[name] = f"failed: {str(error).splitlines()[0]}"
+            out[name] = f"failed: {first_line(error)}"
     return out
 
 

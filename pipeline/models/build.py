@@ -16,9 +16,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from pipeline.data.features import FeaturesConfig
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, first_line
 from pipeline.models.config import ModelConfig
 from pipeline.schema import Schema
+from pipeline.tasks import model_task
 
 
 def make_estimator(model: ModelConfig) -> BaseEstimator:
@@ -41,7 +42,7 @@ def make_estimator(model: ModelConfig) -> BaseEstimator:
     try:
         return instantiate({"_target_": model.estimator, **model.params})
     except InstantiationException as error:
-        raise ConfigError(f"model: {str(error).strip().splitlines()[0]}") from None
+        raise ConfigError(f"model: {first_line(error)}") from None
 
 
 def make_preprocessor(schema: Schema, features: FeaturesConfig) -> ColumnTransformer:
@@ -75,7 +76,7 @@ def make_preprocessor(schema: Schema, features: FeaturesConfig) -> ColumnTransfo
 
 def build_model(schema: Schema, features: FeaturesConfig, model: ModelConfig) -> Pipeline:
     """The unfitted pipeline, after checking that the model suits the data's task."""
-    wanted = "regression" if schema.task == "regression" else "classification"
+    wanted = model_task(schema.task)
     if model.task != wanted:
         raise ConfigError(
             f"model {model.name!r} is for {model.task} but the data is a {schema.task} task; "

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from pipeline.config import PARAMS_FILE, load_config
-from pipeline.errors import ConfigError, run_stage
+from pipeline.errors import ConfigError, first_line, run_stage
 from pipeline.io import atomic_path, file_digest, write_text
 
 CONFIG_DIR = Path("params")
@@ -47,8 +47,7 @@ def compose(
         try:
             compose_and_dump(tmp, str(config_dir.resolve()), None, CONFIG_NAME, "", overrides or [])
         except (HydraException, OmegaConfBaseException) as error:
-            first_line = str(error).strip().splitlines()[0]
-            raise ConfigError(f"cannot compose {config_dir}/: {first_line}") from None
+            raise ConfigError(f"cannot compose {config_dir}/: {first_line(error)}") from None
 
 
 def source_stamp(source: Path) -> str:
