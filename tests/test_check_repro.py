@@ -70,7 +70,7 @@ def test_a_blas_computed_float_at_full_precision_is_caught_and_named(repo: Path)
 
 
 def test_an_unseeded_split_is_caught_and_named(repo: Path) -> None:
-    features = repo / "pipeline/stages/features.py"
+    features = repo / "pipeline/data/split.py"
     text = features.read_text()
     assert "random_state=seed" in text
     features.write_text(text.replace("random_state=seed", "random_state=None"))
