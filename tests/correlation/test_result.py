@@ -43,7 +43,6 @@ def test_the_sections_a_report_shows_are_typed(committed) -> None:
     assert result.leakage.threshold == result.config.leakage_threshold
     assert len(result.spurious.readings) == 3 and all(result.spurious.readings)
     assert result.figures == (HEATMAP, MUTUAL_INFO_HEATMAP)
-    assert all((ROOT / "reports/plots/correlation" / name).is_file() for name in result.figures)
     assert result.columns["native-country"].missing > 0
     assert result.matrix.get("strength").shape == (len(result.columns),) * 2
 
