@@ -79,15 +79,25 @@ def templated_changes(before: dict, after: dict, dvc_yaml: str) -> list[str]:
     ]
 
 
+def previous(path: Path) -> dict | None:
+    """The params.yaml that DVC read before this composition; None when there is none to read
+    (DVC could not have templated dvc.yaml from it either, so nothing is compared)."""
+    try:
+        loaded = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
 def main() -> None:
     if os.environ.get("DVC_EXP_NAME"):
         print(f"params: {PARAMS_FILE} was composed by `dvc exp run`; leaving it as it is")
         changed = []
     else:
-        before = yaml.safe_load(PARAMS_FILE.read_text()) if PARAMS_FILE.is_file() else {}
+        before = previous(PARAMS_FILE)
         compose(PARAMS_FILE)
         after = yaml.safe_load(PARAMS_FILE.read_text())
-        dvc_yaml = DVC_FILE.read_text() if DVC_FILE.is_file() else ""
+        dvc_yaml = DVC_FILE.read_text() if DVC_FILE.is_file() and before is not None else ""
         changed = templated_changes(before or {}, after, dvc_yaml)
     config = load_config()
     write_text(config.paths.source_stamp, source_stamp(Path(config.dataset.source)))
