@@ -29,7 +29,7 @@ from pipeline.stages import (
     validate,
 )  # fmt: skip
 from pipeline.stages import params as compose
-from tools.check_repro import tool_env
+from tools.check_repro import environment
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -58,11 +58,12 @@ def run_stages(folder: Path, overrides: list[str], stages: Iterable[str] = tuple
 
 
 def sh(
-    args: list[str], cwd: Path, check: bool = True, env: dict[str, str] | None = None
+    args: list[str], cwd: Path, check: bool = True, env: dict[str, str | None] | None = None
 ) -> subprocess.CompletedProcess:
-    """Run a tool (git, dvc) in `cwd` with check-repro's environment plus `env`."""
+    """Run a tool (git, dvc) in `cwd` with check-repro's environment, changed by `env` (a value
+    sets a variable, None removes it)."""
     result = subprocess.run(
-        args, cwd=cwd, env={**tool_env(), **(env or {})}, capture_output=True, text=True
+        args, cwd=cwd, env=environment(env or {}), capture_output=True, text=True
     )
     if check and result.returncode != 0:
         raise AssertionError(

@@ -5,10 +5,10 @@
     python -m tools.check_repro -S dataset=digits -S model=random_forest
 
 Each run gets a fresh workspace made from a commit (`git archive`, default HEAD) with an empty DVC
-cache and runs `dvc exp run`; the first run uses `n_jobs=1` and this CPU's own numerical kernels,
-the second `n_jobs=2` (see --jobs) and other kernels (see --kernels): OpenBLAS's most basic kernel
-for the architecture and numpy without its SIMD paths above the baseline, as on an older or a
-different CPU. So one check covers "two clean runs", "any number of cores" and "another machine".
+cache and runs `dvc exp run`; the first run uses `n_jobs=1` and the numerical kernels the
+environment gives, the second `n_jobs=2` (see --jobs) and other kernels (see --kernels), as on an
+older or a different CPU: OpenBLAS's most basic kernel for the architecture and numpy without its
+SIMD paths above the baseline, or the CPU's own kernels when the environment already pins those. So one check covers "two clean runs", "any number of cores" and "another machine".
 Prints a table of every output file with its SHA-256 in each run; exits 1 if any differs or is
 missing.
 
@@ -37,6 +37,8 @@ import yaml
 from pipeline.io import sha256_file
 
 LOG_TAIL = 20
+ROOT = Path(__file__).resolve().parents[1]
+KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES")
 SCORE_TOLERANCE = 1e-9  # largest difference of a predicted score accepted between kernels
 KERNEL_DEPENDENT = ("model", "predictions")  # keys of `paths`: compared by meaning across kernels
 BASIC_BLAS_KERNEL = {"x86_64": "Prescott", "AMD64": "Prescott", "aarch64": "ARMV8"}
@@ -66,19 +68,56 @@ def tool_env() -> dict[str, str]:
     return env
 
 
-def other_kernels() -> dict[str, str]:
-    """Environment for a run on other numerical kernels than this CPU's: OpenBLAS's basic kernel
-    for the architecture, and numpy's SIMD dispatch limited to its compiled baseline."""
+def basic_kernels() -> dict[str, str | None]:
+    """OpenBLAS's basic kernel for the architecture and numpy's SIMD limited to its baseline."""
     import platform
 
-    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    from numpy._core._multiarray_umath import __cpu_dispatch__
 
-    env = {}
+    changes: dict[str, str | None] = {
+        "NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__) or None
+    }
     if kernel := BASIC_BLAS_KERNEL.get(platform.machine()):
-        env["OPENBLAS_CORETYPE"] = kernel
-    if found := [f for f in __cpu_dispatch__ if __cpu_features__.get(f)]:
-        env["NPY_DISABLE_CPU_FEATURES"] = " ".join(found)
+        changes["OPENBLAS_CORETYPE"] = kernel
+    return changes
+
+
+def environment(changes: dict[str, str | None]) -> dict[str, str]:
+    """`tool_env()` with `changes` applied: a value sets a variable, None removes it."""
+    env = tool_env()
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     return env
+
+
+def kernels_under(changes: dict[str, str | None]) -> str:
+    """The kernels a new process gets under the environment `changes`."""
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+        "from tools.check_repro import kernel_names; print(kernel_names())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=environment(changes), capture_output=True, text=True
+    )
+    return result.stdout.strip() or "unknown: " + (result.stderr.strip().splitlines() or ["?"])[-1]
+
+
+def other_kernels() -> tuple[dict[str, str | None], str] | None:
+    """Environment changes under which a run gets other numerical kernels than this process
+    (whose environment may already pin some), and those kernels; None when this machine has no
+    other. Tried in order: the basic kernels, then the CPU's own with every pin removed."""
+    current = kernel_names()
+    for changes in (basic_kernels(), dict.fromkeys(KERNEL_VARIABLES)):
+        if (names := kernels_under(changes)) != current:
+            return changes, names
+    return None
+
+
+def describe(changes: dict[str, str | None]) -> str:
+    return " ".join(f"{k}={v}" if v is not None else f"{k} unset" for k, v in changes.items())
 
 
 def kernel_names() -> str:
@@ -93,13 +132,15 @@ def kernel_names() -> str:
     return f"OpenBLAS {'/'.join(blas)}, numpy SIMD {' '.join(simd)}"
 
 
-def start(workspace: Path, overrides: list[str], env: dict[str, str]) -> subprocess.Popen:
+def start(
+    workspace: Path, overrides: list[str], changes: dict[str, str | None]
+) -> subprocess.Popen:
     command = ["dvc", "exp", "run"]
     for override in overrides:
         command += ["-S", override]
     log = open(workspace.parent / f"{workspace.name}.log", "w")  # noqa: SIM115 (closed by wait)
     return subprocess.Popen(
-        command, cwd=workspace, env={**tool_env(), **env}, stdout=log, stderr=log
+        command, cwd=workspace, env=environment(changes), stdout=log, stderr=log
     )
 
 
@@ -220,10 +261,16 @@ def main(argv: list[str] | None = None) -> int:
         workspace.mkdir()
         export(args.commit, repo, workspace)
     print(f"check-repro: {args.commit} in {root}; overrides: {' '.join(overrides) or '(none)'}")
-    envs = [{}, other_kernels() if args.kernels == "other" else {}]
-    print(f"check-repro: run1: n_jobs={jobs[0]}, this CPU's kernels ({kernel_names()})")
-    second = " ".join(f"{k}={v}" for k, v in envs[1].items()) or "this CPU's kernels"
-    print(f"check-repro: run2: n_jobs={jobs[1]}, {second}")
+    other = other_kernels() if args.kernels == "other" else None
+    envs: list[dict[str, str | None]] = [{}, other[0] if other else {}]
+    print(f"check-repro: run1: n_jobs={jobs[0]}, kernels as given ({kernel_names()})")
+    if other:
+        print(
+            f"check-repro: run2: n_jobs={jobs[1]}, other kernels ({other[1]}): {describe(other[0])}"
+        )
+    else:
+        why = "--kernels same" if args.kernels == "same" else "this machine offers no other kernels"
+        print(f"check-repro: run2: n_jobs={jobs[1]}, the same kernels ({why})")
     runs = [
         start(w, [*overrides, f"n_jobs={n}"], env)
         for w, n, env in zip(workspaces, jobs, envs, strict=True)
