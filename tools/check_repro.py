@@ -8,9 +8,9 @@ Each run gets a fresh workspace made from a commit (`git archive`, default HEAD)
 cache and runs `dvc exp run`; the first run uses `n_jobs=1` and the numerical kernels the
 environment gives, the second `n_jobs=2` (see --jobs) and other kernels (see --kernels), as on an
 older or a different CPU: OpenBLAS's most basic kernel for the architecture and numpy without its
-SIMD paths above the baseline, or the CPU's own kernels when the environment already pins those. So one check covers "two clean runs", "any number of cores" and "another machine".
-Prints a table of every output file with its SHA-256 in each run; exits 1 if any differs or is
-missing.
+SIMD paths above the baseline, or the CPU's own kernels when the environment already pins those.
+So one check covers "two clean runs", "any number of cores" and "another machine". Prints a
+table of every output file with its SHA-256 in each run; exits 1 if any differs or is missing.
 
 One kind of output is allowed to differ between kernels, by name: the fitted model, whose
 floating-point sums go through BLAS when the estimator uses it (logistic regression, SVM), and the
