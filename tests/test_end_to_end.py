@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import tool_env
 from sklearn import metrics as skm
 
 from pipeline.io import read_json, read_pickle
 from pipeline.schema import read_schema
+from tools.check_repro import tool_env
 
 pytestmark = pytest.mark.slow  # every test here runs stages on a real dataset
 

@@ -35,12 +35,12 @@ from helpers import (
     inputs_by_context,
     md5,
     ran_stages,
-    tool_env,
 )  # fmt: skip
 from mlflow import MlflowClient
 
 from pipeline.stages import params as compose
 from pipeline.tracking.params import flat_params, flatten, merge_metrics, numeric_metrics
+from tools.check_repro import tool_env
 
 SWEEP = ("logistic_regression", "random_forest", "hist_gradient_boosting")
 DATASET, ROWS = "synthetic", 2000  # the end-to-end copy's data: small, with a sensitive attribute

@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import copy_repository, sh, tool_env
+from helpers import copy_repository, sh
 
-from tools.check_repro import compare, table
+from tools.check_repro import compare, table, tool_env
 
 pytestmark = pytest.mark.slow
 SMALL = ["--dataset", "synthetic", "--rows", "3000", "-S", "model=logistic_regression"]
