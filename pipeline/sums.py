@@ -29,13 +29,10 @@ def dot(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 def gram(columns: np.ndarray) -> np.ndarray:
     """The matrix of dot products between the rows of `columns` (m, n): a portable `c @ c.T`."""
     c = rows(columns)
-    m, n = c.shape
+    m = len(c)
     out = np.empty((m, m))
-    step = max(1, CHUNK_VALUES // max(n, 1))
     for i in range(m):
-        for start in range(i, m, step):
-            block = c[start : start + step]
-            out[i, start : start + len(block)] = dot(c[i], block)
+        out[i, i:] = weighted(c[i:], c[i])
     upper = np.triu_indices(m, 1)
     out[upper[1], upper[0]] = out[upper]
     return out
