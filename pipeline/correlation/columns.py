@@ -238,18 +238,13 @@ def encode(
 
     def prepare(name: str) -> Column:
         series = frame[name]
-        if name in categorical or not is_numeric(series):
+        if name in categorical or is_categorical(series):
             return categorical_column(str(name), series, max_levels)
         return numeric_column(str(name), series.to_numpy(np.float64, na_value=np.nan), bins)
 
     with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, 8)) as pool:
         prepared = list(pool.map(prepare, frame.columns))
     return {c.name: c for c in prepared}
-
-
-def is_numeric(series: pd.Series) -> bool:
-    """Numbers are numeric; booleans are two groups, so categorical (pipeline/schema.py)."""
-    return not is_categorical(series)
 
 
 def numeric_and_categorical(

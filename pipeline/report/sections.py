@@ -45,10 +45,9 @@ def fairness(page: Page, result: FairnessResult, plot_dir: Path) -> None:
     page.section("Fairness", f"Status: {result.status}.")
     for audit in sorted(result.audits, key=lambda a: a.name):
         page.subsection(audit.name)
-        classes = list(dict.fromkeys(row.class_label for row in audit.verdict_rows()))
-        found = sorted(  # the audit's order of classes, criteria by name
-            audit.verdict_rows(), key=lambda r: (classes.index(r.class_label), r.verdict.criterion)
-        )
+        verdicts = audit.verdict_rows()
+        classes = list(dict.fromkeys(row.class_label for row in verdicts))  # the audit's order
+        found = sorted(verdicts, key=lambda r: (classes.index(r.class_label), r.verdict.criterion))
         rows = [
             {
                 "class": row.class_label,

@@ -90,16 +90,16 @@ def previous(path: Path) -> dict | None:
 
 
 def main() -> None:
+    before = None
     if os.environ.get("DVC_EXP_NAME"):
         print(f"params: {PARAMS_FILE} was composed by `dvc exp run`; leaving it as it is")
-        changed = []
     else:
         before = previous(PARAMS_FILE)
         compose(PARAMS_FILE)
-        after = yaml.safe_load(PARAMS_FILE.read_text())
-        dvc_yaml = DVC_FILE.read_text() if DVC_FILE.is_file() and before is not None else ""
-        changed = templated_changes(before or {}, after, dvc_yaml)
     config = load_config()
+    changed = []
+    if before is not None and DVC_FILE.is_file():
+        changed = templated_changes(before, config.raw, DVC_FILE.read_text())
     write_text(config.paths.source_stamp, source_stamp(Path(config.dataset.source)))
     write_text(config.paths.params_stamp, STAMP_TEXT)
     if changed:

@@ -11,13 +11,13 @@ from pathlib import Path
 from pipeline.config import load_config
 from pipeline.errors import run_stage
 from pipeline.io import write_text
+from pipeline.models.config import read_model
 from pipeline.report.build import build
 
 
 def main() -> None:
     config = load_config()
-    model_name = str(config.raw["model"]["name"])
-    document, summary = build(config, model_name, Path(config.paths.report_plots))
+    document, summary = build(config, read_model(config).name, Path(config.paths.report_plots))
     write_text(config.paths.report_html, document)
     write_text(config.paths.report_summary, summary)
     print(f"report: {config.paths.report_html}, {config.paths.report_summary}")
