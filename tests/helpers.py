@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from pipeline.io import strict
 from pipeline.schema import Schema
 from pipeline.stages import (
     correlation,
@@ -127,6 +128,12 @@ def inputs_by_context(run) -> dict[str, object]:
         {t.key: t.value for t in d.tags}["mlflow.data.context"]: d.dataset
         for d in run.inputs.dataset_inputs
     }
+
+
+def as_written(value: float) -> float:
+    """`value` as io.write_json writes it (FLOAT_DIGITS significant digits); NaN stays NaN: an
+    oracle's value to compare with a number read back from a report file."""
+    return strict(value) if np.isfinite(value) else value
 
 
 # --- a small binary table with missing values (the model tests)

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 from fairlearn import metrics as flm
+from helpers import as_written
 from sklearn import metrics as skm
 
 from pipeline.config import from_mapping
@@ -21,7 +22,6 @@ from pipeline.fairness.audit import audit
 from pipeline.fairness.config import FairnessConfig
 from pipeline.fairness.headline import headline_metrics
 from pipeline.fairness.result import FairnessResult
-from pipeline.io import strict
 from pipeline.predictions import Predictions
 from pipeline.schema import Schema
 
@@ -119,11 +119,6 @@ def metric_frame(frame: pd.DataFrame, attributes, metrics=ORACLE, **columns) -> 
         y_pred=columns.get("y_pred", frame["y_pred"]),
         sensitive_features=frame[list(attributes)],
     )
-
-
-def as_written(value: float) -> float:
-    """`value` as io.write_json writes it (FLOAT_DIGITS significant digits); NaN stays NaN."""
-    return strict(value) if np.isfinite(value) else value
 
 
 def check_groups(result: dict, frame: pd.DataFrame, attributes, written: bool = False) -> float:
