@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
         ("correlation.py", ["--rows", "3000", "--repeat", "1"]),
         ("fairness.py", ["--rows", "3000", "--n-boot", "50"]),
         ("fairness.py", ["--rows", "3000", "--n-boot", "50", "--scores"]),
+        ("intervals.py", ["--rows", "3000", "--n-boot", "50", "--small-boot", "3"]),
     ],
 )
 def test_benchmark_runs_and_prints_its_table(script: str, args: list[str]) -> None:

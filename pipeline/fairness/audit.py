@@ -13,14 +13,7 @@ import zlib
 import numpy as np
 
 from pipeline.errors import ConfigError, DataValidationError
-from pipeline.fairness.bootstrap import (
-    BOOTSTRAP,
-    RowCompute,
-    Tables,
-    bootstrap_cells,
-    row_metrics,
-    row_metrics_with_overall,
-)
+from pipeline.fairness.bootstrap import BOOTSTRAP, Tables, bootstrap_cells
 from pipeline.fairness.compare import Block, binary_block, compare
 from pipeline.fairness.config import FairnessConfig
 from pipeline.fairness.counts import (
@@ -43,33 +36,10 @@ from pipeline.fairness.result import (
     MulticlassAudit,
     MulticlassTarget,
 )
-from pipeline.fairness.scores import regression_metrics, score_metrics, score_order
+from pipeline.fairness.scores import regression_tables, score_tables
 from pipeline.fairness.verdicts import verdicts
 from pipeline.predictions import Predictions
 from pipeline.schema import Schema
-
-# (point, replicates or None) of per-group metrics of single rows, from row_metrics
-RowMetrics = tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]
-
-
-def score_rows(y: Outcomes, y_score: np.ndarray, settings: FairnessConfig) -> RowCompute:
-    """The score metrics of weighted rows of `y`."""
-
-    def compute(rows: np.ndarray, weights: np.ndarray) -> dict[str, np.ndarray]:
-        return score_metrics(
-            y.y_true[rows], y_score[rows], weights, settings.calibration_bins, y.proba
-        )
-
-    return compute
-
-
-def score_tables(grouped: RowMetrics, everyone: RowMetrics) -> tuple[Tables, Tables | None]:
-    """Per-group score metrics with the overall ones of the whole test set (its one group)."""
-    (point, boot), (all_point, all_boot) = grouped, everyone
-    tables = Tables(point, {k: v[0] for k, v in all_point.items()})
-    if boot is None or all_boot is None:
-        return tables, None
-    return tables, Tables(boot, {k: v[:, 0] for k, v in all_boot.items()})
 
 
 def audit_one(
@@ -78,10 +48,10 @@ def audit_one(
     y: Outcomes,
     settings: FairnessConfig,
     seed: int,
-    overall_scores: RowMetrics | None = None,
 ) -> Audit | MulticlassAudit:
     """The audit of one attribute (or combination of attributes)."""
     rng = np.random.default_rng([seed, zlib.crc32(spec.name.encode())])
+    entropy = [seed, zlib.crc32(spec.name.encode()), 1]  # the row multiplicities' own stream
     n_groups, n_boot, level = len(groups.labels), settings.n_boot, settings.ci_level
     n_missing = 0 if groups.missing is None else int(groups.sizes[groups.missing])
     ref = None
@@ -94,11 +64,7 @@ def audit_one(
         ref = groups.labels.index(spec.reference)
     head = (spec.name, spec.attributes, n_missing)
     if y.task == "regression":
-
-        def errors(rows: np.ndarray, weights: np.ndarray) -> dict[str, np.ndarray]:
-            return regression_metrics(y.y_true[rows], y.y_pred[rows], weights)
-
-        point, boot = row_metrics_with_overall(groups, errors, n_boot, rng)
+        point, boot = regression_tables(groups, y.y_true, y.y_pred, n_boot, entropy)
         block = Block(point, boot, dict.fromkeys(point.groups, NO_ROWS))
         reasons = exclusions(groups, None, settings)
         result = compare(block, groups, reasons, ref, REGRESSION_DISPARITIES, False, level)
@@ -110,11 +76,9 @@ def audit_one(
         boot_confusion = cells.reshape(n_boot, *confusion.shape)
     if y.task == "binary":
         scores = None
-        if overall_scores is not None and y.y_score is not None:
-            order = score_order(y.y_true, y.y_score)
-            compute = score_rows(y, y.y_score, settings)
-            scored = row_metrics(groups, compute, n_boot, rng, order)
-            scores = score_tables(scored, overall_scores)
+        if y.y_score is not None:
+            bins = settings.calibration_bins
+            scores = score_tables(groups, y.y_true, y.y_score, bins, y.proba, n_boot, entropy)
         cells = binary_cells(confusion)
         boot_cells = None if boot_confusion is None else binary_cells(boot_confusion)
         block = binary_block(cells, boot_cells, scores)
@@ -175,20 +139,12 @@ def audit(
             "name the columns to audit in dataset.sensitive"
         )
     else:
-        overall_scores = None
-        if y.task == "binary" and y.y_score is not None:
-            n_rows = np.array([len(y.y_true)])
-            everyone = Groups(np.zeros(len(y.y_true), dtype=np.int64), ("all",), None, n_rows)
-            rng = np.random.default_rng([seed, zlib.crc32(b"overall")])
-            order = score_order(y.y_true, y.y_score)
-            compute = score_rows(y, y.y_score, settings)
-            overall_scores = row_metrics(everyone, compute, settings.n_boot, rng, order)
         factorized = {
             a: factorize(predictions.sensitive[a]) for spec in specs for a in spec.attributes
         }
         for spec in specs:
             groups = combine([factorized[a] for a in spec.attributes])
-            audits[spec.name] = audit_one(spec, groups, y, settings, seed, overall_scores)
+            audits[spec.name] = audit_one(spec, groups, y, settings, seed)
         if y.task == "regression":
             status = f"{len(audits)} audits; regression has no verdict criteria"
         else:

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.fairness.bootstrap import Tables, percentile_interval
+from pipeline.fairness.bootstrap import Tables
 from pipeline.fairness.counts import RATES, rates
 from pipeline.fairness.disparities import disparities, disparity_reason, extreme_groups
 from pipeline.fairness.estimates import Comparison, Disparity, Estimate, GroupRow
 from pipeline.fairness.groups import Groups
 from pipeline.fairness.scores import SCORE_UNDEFINED
+from pipeline.stats.intervals import percentile_interval
 
 INTERVAL_UNDEFINED = "defined in fewer than half of the bootstrap replicates"
 

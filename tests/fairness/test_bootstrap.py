@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from fairness.cases import TOL, binary_case
 
-from pipeline.fairness.bootstrap import bootstrap_cells, percentile_interval
+from pipeline.fairness.bootstrap import bootstrap_cells
 from pipeline.fairness.counts import binary_cells, confusion_counts, rates
+from pipeline.stats.intervals import percentile_interval
 
 
 def test_count_bootstrap_matches_resampling_rows() -> None:
