@@ -4,6 +4,8 @@ UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 PORT ?= 5000
 PYTEST_ARGS ?=
+A ?= HEAD
+B ?= workspace
 CODE := pipeline tools tests benchmarks
 
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
@@ -12,7 +14,7 @@ export UV_COMPILE_BYTECODE := 1
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help install check-env repro test test-fast check-repro lint typecheck format lock params dag ui clean
+.PHONY: help install check-env repro test test-fast check-repro compare lint typecheck format lock params dag ui clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,6 +45,9 @@ test-fast: check-env ## run the unit tests only (under a minute)
 
 check-repro: check-env ## run the committed pipeline twice from nothing (other cores, other kernels), compare every output (ARGS="--dataset synthetic --rows 100000")
 	python -m tools.check_repro $(ARGS)
+
+compare: check-env ## paired comparison of runs on the same test rows: A (HEAD) against each of B (workspace); MARKDOWN=FILE for a pull request
+	python -m tools.compare $(A) $(B) $(if $(MARKDOWN),--markdown $(MARKDOWN))
 
 lint: install ## ruff check and format check
 	ruff check $(CODE)
