@@ -21,6 +21,7 @@ from pipeline.io import strict
 from pipeline.schema import Schema
 from pipeline.stages import (
     correlation,
+    crossval,
     evaluate,
     fairness,
     features,
@@ -42,6 +43,7 @@ STAGES = {
     "features": features.main,
     "train": train.main,
     "evaluate": evaluate.main,
+    "crossval": crossval.main,
     "fairness": fairness.main,
     "correlation": correlation.main,
     "report": report.main,

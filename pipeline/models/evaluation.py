@@ -1,4 +1,5 @@
-"""The evaluate stage's result: metrics on both splits, the test predictions and the plot data."""
+"""The evaluate stage's result: metrics on both splits with bootstrap intervals on the test rows,
+the baselines scored on the same rows, the test predictions and the plot data."""
 
 from __future__ import annotations
 
@@ -9,31 +10,77 @@ from typing import Any
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from pipeline.errors import ConfigError
+from pipeline.models.baselines import BASELINES
 from pipeline.models.curves import curves
+from pipeline.models.intervals import Answers, metric_intervals, metric_jackknife, metric_replicates
 from pipeline.models.metrics import score
-from pipeline.models.outputs import model_outputs, predictions
+from pipeline.models.outputs import (
+    BinaryOutputs,
+    MulticlassOutputs,
+    Outputs,
+    model_outputs,
+    predictions,
+)
 from pipeline.predictions import Predictions
 from pipeline.schema import Schema
+from pipeline.stats.intervals import METHODS, percentile_interval
 
 SPLITS = ("test", "train")
+BOUNDS = ("_low", "_high")  # an interval's keys: `test/accuracy_low`, `test/accuracy_high`
 Value = float | int | None  # None (NaN before writing): undefined for this model or data
 
 
 @dataclass(frozen=True)
+class EvaluateConfig:
+    """The `evaluate` section: the bootstrap of the test rows and the baselines."""
+
+    n_boot: int  # 0: no intervals
+    ci_level: float
+    ci_method: str  # percentile or bca
+    baselines: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.n_boot < 0 or self.n_boot == 1:
+            raise ConfigError(f"evaluate.n_boot is {self.n_boot}; use 0 (off) or at least 2")
+        if not 0.0 < self.ci_level < 1.0:
+            raise ConfigError(f"evaluate.ci_level is {self.ci_level}; use a level in (0, 1)")
+        if self.ci_method not in METHODS:
+            raise ConfigError(
+                f"evaluate.ci_method is {self.ci_method!r}; use one of {', '.join(METHODS)}"
+            )
+        if unknown := [name for name in self.baselines if name not in BASELINES]:
+            raise ConfigError(
+                f"evaluate.baselines names {unknown[0]!r}; use some of {', '.join(BASELINES)}"
+            )
+
+
+@dataclass(frozen=True)
 class Metrics:
-    """reports/metrics.json: `<split>/<metric>` to its value, a flat mapping so that
-    `dvc metrics show` lists every metric (the row count `n_rows` is an integer)."""
+    """A flat DVC metrics file, `<namespace>/<metric>` to its value, so that `dvc metrics show`
+    lists every number: reports/metrics.json (namespaces `test` and `train`; the row count
+    `n_rows` is an integer) and reports/baselines.json (each baseline, and the model minus it).
+    An interval is two more keys, `<namespace>/<metric>_low` and `_high`."""
 
     values: dict[str, Value]
 
     @property
     def names(self) -> list[str]:
-        """The metric names without their split, sorted."""
-        return sorted({key.split("/", 1)[1] for key in self.values})
+        """The metric names without their namespace or interval keys, sorted."""
+        names = {key.split("/", 1)[1] for key in self.values}
+        bounds = {f"{name}{bound}" for name in names for bound in BOUNDS}
+        return sorted(names - bounds)
 
-    def value(self, split: str, name: str) -> Value:
-        """A metric of one split; None when the task has no such metric."""
-        return self.values.get(f"{split}/{name}")
+    def value(self, namespace: str, name: str) -> Value:
+        """A metric of one namespace; None when the task has no such metric."""
+        return self.values.get(f"{namespace}/{name}")
+
+    def interval(self, namespace: str, name: str) -> tuple[Value, Value] | None:
+        """A metric's interval, None when none was computed."""
+        low, high = (f"{namespace}/{name}{bound}" for bound in BOUNDS)
+        if low not in self.values:
+            return None
+        return self.values[low], self.values[high]
 
     def to_json(self) -> dict[str, Value]:
         return dict(self.values)
@@ -43,18 +90,93 @@ class Metrics:
         values: dict[str, Value] = {}
         for key, value in data.items():
             if value is not None and not isinstance(value, int | float):
-                raise ValueError(f"metrics.json: {key} is {value!r}, not a number")
+                raise ValueError(f"metrics file: {key} is {value!r}, not a number")
             values[str(key)] = value
         return cls(values)
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """What the evaluate stage writes."""
+
+    metrics: Metrics  # reports/metrics.json
+    baselines: Metrics  # reports/baselines.json
+    predictions: Predictions  # the test rows
+    plots: dict[str, pd.DataFrame]  # file name -> plot data
+
+
+def answers(outputs: Outputs) -> Answers:
+    """What the bootstrap needs of one model's outputs."""
+    if isinstance(outputs, BinaryOutputs):
+        return Answers(outputs.y_pred, y_score=outputs.y_score, probabilities=outputs.probabilities)
+    if isinstance(outputs, MulticlassOutputs):
+        return Answers(outputs.y_pred, proba=outputs.proba)
+    return Answers(outputs.y_pred)
+
+
+def _bounded(
+    namespace: str, point: Mapping[str, float], bounds: Mapping[str, tuple[float, float]]
+) -> dict[str, Value]:
+    values: dict[str, Value] = {f"{namespace}/{k}": v for k, v in point.items()}
+    for name, (low, high) in bounds.items():
+        values[f"{namespace}/{name}_low"], values[f"{namespace}/{name}_high"] = low, high
+    return values
+
+
+def paired_scores(
+    outputs: list[Outputs], schema: Schema, config: EvaluateConfig, seed: int
+) -> list[tuple[dict[str, float], dict[str, tuple[float, float]], dict[str, tuple[float, float]]]]:
+    """Per model (the first is the model, the others baselines): point metrics, their intervals,
+    and the interval of the first model minus this one (empty for the first). Every model is
+    resampled on the same rows (a paired bootstrap), so the differences keep their pairing."""
+    points = [score(o) for o in outputs]
+    if config.n_boot == 0:
+        return [(p, {}, {}) for p in points]
+    first = outputs[0]
+    classes = first.classes if isinstance(first, MulticlassOutputs) else None
+    found = metric_replicates(first.y_true, [answers(o) for o in outputs], schema.task, classes,
+                              config.n_boot, seed)  # fmt: skip
+    result = []
+    for j, (outs, point) in enumerate(zip(outputs, points, strict=True)):
+        jackknife = None
+        if config.ci_method == "bca":
+            jackknife = metric_jackknife(outs.y_true, answers(outs), schema.task, classes)
+        single = {name: values[:, j] for name, values in found.items()}
+        bounds = metric_intervals(point, single, config.ci_level, config.ci_method, jackknife)
+        gaps: dict[str, tuple[float, float]] = {}
+        if j:  # the model minus this baseline: percentile interval of the paired differences
+            for name, values in found.items():
+                low, high, _ = percentile_interval(values[:, :1] - values[:, j : j + 1],
+                                                   config.ci_level)  # fmt: skip
+                gaps[name] = (float(low[0]), float(high[0]))
+        result.append((point, bounds, gaps))
+    return result
+
+
 def evaluate(
-    model: Pipeline, train: pd.DataFrame, test: pd.DataFrame, schema: Schema
-) -> tuple[Metrics, Predictions, dict[str, pd.DataFrame]]:
-    """(metrics with namespaced names, test predictions, plot data)."""
+    model: Pipeline,
+    baselines: Mapping[str, Pipeline],
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    schema: Schema,
+    config: EvaluateConfig,
+    seed: int,
+) -> Evaluation:
+    """Score the model on both splits, with intervals on the test rows, and the baselines on the
+    same test rows."""
     on_test = model_outputs(model, test, schema)
-    values: dict[str, Value] = {f"test/{k}": v for k, v in score(on_test).items()}
-    on_train = model_outputs(model, train, schema)
-    values |= {f"train/{k}": v for k, v in score(on_train).items()}
+    on_baselines = [model_outputs(fitted, test, schema) for fitted in baselines.values()]
+    scored = paired_scores([on_test, *on_baselines], schema, config, seed)
+    point, bounds, _ = scored[0]
+    values = _bounded("test", point, bounds)
+    values |= {f"train/{k}": v for k, v in score(model_outputs(model, train, schema)).items()}
+    versus: dict[str, Value] = {}
+    for name, (base, base_bounds, gaps) in zip(baselines, scored[1:], strict=True):
+        versus |= _bounded(name, {k: v for k, v in base.items() if k != "n_rows"}, base_bounds)
+        difference = {k: point[k] - v for k, v in base.items() if k != "n_rows"}
+        versus |= _bounded(f"model_minus_{name}", difference, gaps)
     on_test_rows = predictions(on_test, test, schema)
-    return Metrics(values), on_test_rows, curves(on_test_rows, schema)
+    return Evaluation(
+        Metrics(values), Metrics(versus), on_test_rows,
+        curves(on_test_rows, schema),
+    )  # fmt: skip

@@ -10,7 +10,8 @@ from pipeline.data.checks import ValidationResult
 from pipeline.data.provenance import Provenance
 from pipeline.fairness.result import FairnessResult
 from pipeline.io import read_json
-from pipeline.models.evaluation import Metrics
+from pipeline.models.crossval import CrossvalResult
+from pipeline.models.evaluation import EvaluateConfig, Metrics
 from pipeline.report import sections
 from pipeline.report.markup import Page
 
@@ -22,10 +23,13 @@ def build(config: Config, model_name: str, figures_dir: Path) -> tuple[str, str]
     validation = ValidationResult.from_json(read_json(paths.validation))
     page = Page(f"{provenance.dataset}: {model_name}")
     sections.data(page, provenance, validation)
+    metrics = Metrics.from_json(read_json(paths.metrics))
     sections.performance(
-        page, str(validation.task), config.seed, Metrics.from_json(read_json(paths.metrics)),
-        Path(paths.evaluate_plots), figures_dir,
+        page, str(validation.task), config.seed, metrics,
+        Metrics.from_json(read_json(paths.baselines)),
+        config.section(EvaluateConfig, "evaluate"), Path(paths.evaluate_plots), figures_dir,
     )  # fmt: skip
+    sections.crossval(page, CrossvalResult.from_json(read_json(paths.crossval)), metrics)
     sections.fairness(page, FairnessResult.read(paths.fairness), Path(paths.fairness_plots))
     correlation = CorrelationResult.from_json(read_json(paths.correlation))
     sections.correlation(page, correlation, Path(paths.correlation_plots))

@@ -9,7 +9,8 @@ from pipeline.data.checks import ValidationResult
 from pipeline.data.provenance import Provenance
 from pipeline.environment import versions
 from pipeline.fairness.result import FairnessResult
-from pipeline.models.evaluation import Metrics
+from pipeline.models.crossval import CrossvalResult
+from pipeline.models.evaluation import EvaluateConfig, Metrics
 from pipeline.report.figures import confusion, curve_figures
 from pipeline.report.markup import Page, number, table
 
@@ -27,18 +28,122 @@ def data(page: Page, provenance: Provenance, validation: ValidationResult) -> No
         page.add(table([w.to_json() for w in validation.warnings], ["check", "column", "message"]))
 
 
+LOWER_IS_BETTER = ("log_loss", "brier_score", "mae", "rmse")
+
+
+def span(bounds: tuple[object, object] | None) -> str:
+    """`0.8706 to 0.8826`, or n/a."""
+    if bounds is None or None in bounds:
+        return "n/a"
+    return f"{number(bounds[0])} to {number(bounds[1])}"
+
+
 def performance(
-    page: Page, task: str, seed: int, metrics: Metrics, plot_dir: Path, figures_dir: Path
+    page: Page,
+    task: str,
+    seed: int,
+    metrics: Metrics,
+    baselines: Metrics,
+    settings: EvaluateConfig,
+    plot_dir: Path,
+    figures_dir: Path,
 ) -> None:
-    page.section("Model performance", f"Task: {task}. Seed {seed}.")
-    rows = [{"metric": n, "test": metrics.value("test", n), "train": metrics.value("train", n)}
-            for n in metrics.names]  # fmt: skip
-    page.add(table(rows, ["metric", "test", "train"]))
+    n_rows = metrics.value("test", "n_rows")
+    level = f"{settings.ci_level:.0%}"
+    method = "BCa" if settings.ci_method == "bca" else "percentile"
+    page.section(
+        "Model performance",
+        f"Task: {task}. Seed {seed}. {n_rows} test rows. Each interval is a {level} {method} "
+        f"bootstrap interval over the test rows ({settings.n_boot} replicates): how much the "
+        "number would move with another test sample of the same size from the same population. "
+        "It does not cover retraining on other data (see cross-validation) or a population that "
+        "differs from this one. Train-split numbers have no interval: the model has seen those "
+        "rows, so they measure fit, not performance.",
+    )
+    names = [n for n in metrics.names if n != "n_rows"]
+    rows = [
+        {"metric": n, "test": metrics.value("test", n),
+         "interval": span(metrics.interval("test", n)), "train": metrics.value("train", n)}
+        for n in names
+    ]  # fmt: skip
+    page.add(table(rows, ["metric", "test", "interval", "train"]))
+    for baseline in settings.baselines:
+        versus = f"model_minus_{baseline}"
+        page.subsection(f"Against the {baseline} baseline")
+        page.paragraph(BASELINE_WORDS.get(baseline, "") + " " + GAP_WORDS)
+        rows = [
+            {"metric": n, "baseline": baselines.value(baseline, n),
+             "interval": span(baselines.interval(baseline, n)),
+             "model minus baseline": baselines.value(versus, n),
+             "difference interval": span(baselines.interval(versus, n)),
+             "model is": _standing(n, baselines.interval(versus, n))}
+            for n in names if baselines.value(baseline, n) is not None
+            or baselines.interval(baseline, n) is not None
+        ]  # fmt: skip
+        columns = ["metric", "baseline", "interval", "model minus baseline",
+                   "difference interval", "model is"]  # fmt: skip
+        page.add(table(rows, columns))
     confusion_pair, confusion_figure = confusion(plot_dir, figures_dir)
     page.add(confusion_pair)
     figures = curve_figures(plot_dir, figures_dir)
     figures += [confusion_figure] if confusion_figure else []
     page.figures(figures)
+
+
+BASELINE_WORDS = {
+    "majority": "The majority baseline predicts the most frequent class (the mean, for "
+    "regression) for every row and scores every row alike: a model must beat it to have learnt "
+    "anything.",
+    "linear": "The linear baseline is a logistic regression (ridge, for regression) on the same "
+    "features: a more complex model should beat it to be worth its complexity.",
+}
+GAP_WORDS = (
+    "The difference interval comes from the same bootstrap replicates for both models (a paired "
+    "bootstrap), so it is narrower than the two intervals side by side suggest. Lower is better "
+    "for log loss, Brier score, MAE and RMSE."
+)
+
+
+def _standing(name: str, bounds: tuple[object, object] | None) -> str:
+    """`better`, `worse` or `not distinguishable`, from the difference interval."""
+    if bounds is None or None in bounds:
+        return "n/a"
+    low, high = (float(b) for b in bounds)  # type: ignore[arg-type]
+    if low <= 0 <= high:
+        return "not distinguishable"
+    higher = low > 0
+    return "better" if higher != (name in LOWER_IS_BETTER) else "worse"
+
+
+def crossval(page: Page, result: CrossvalResult, metrics: Metrics) -> None:
+    """Cross-validated performance on the training split, and its gap to the test numbers."""
+    if result.folds == 0:
+        return
+    plural = "" if result.repeats == 1 else "s"
+    page.section(
+        "Cross-validation (training split)",
+        f"{result.folds}-fold cross-validation, {result.repeats} repeat{plural}: the model is "
+        "refitted on each training part and scored on the held-out part. The interval is Nadeau "
+        "and Bengio's corrected resampled t, which widens the naive interval because the folds' "
+        "training parts overlap. Each refit sees (k-1)/k of the training rows, so "
+        "cross-validation leans slightly pessimistic. A test number far above the "
+        "cross-validated one is luck of the split; far below it, a test set unlike the training "
+        "data. A train number far above both is overfitting.",
+    )
+    rows = []
+    for name, summary in sorted(result.metrics.items()):
+        test = metrics.value("test", name)
+        low, high = summary.low, summary.high
+        rows.append({
+            "metric": name, "cross-validated": summary.mean,
+            "interval": span((low, high) if low is not None else None), "std": summary.std,
+            "folds": summary.n_folds, "test": test, "train": metrics.value("train", name),
+            "test minus cv": test - summary.mean
+            if isinstance(test, float) and summary.mean is not None else None,
+        })  # fmt: skip
+    columns = ["metric", "cross-validated", "interval", "std", "folds", "test",
+               "test minus cv", "train"]  # fmt: skip
+    page.add(table(rows, columns))
 
 
 def fairness(page: Page, result: FairnessResult, plot_dir: Path) -> None:

@@ -1,4 +1,5 @@
-"""Stage `evaluate`: metrics for the task, curve data for `dvc plots`, test-set predictions."""
+"""Stage `evaluate`: metrics with bootstrap intervals, the baselines on the same test rows, curve
+data for `dvc plots`, test-set predictions."""
 
 from __future__ import annotations
 
@@ -7,30 +8,43 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.config import load_config
+from pipeline.data.features import FeaturesConfig
 from pipeline.errors import run_stage
 from pipeline.io import read_pickle, write_csv, write_json
-from pipeline.models.evaluation import evaluate
+from pipeline.models.baselines import fit_baselines
+from pipeline.models.evaluation import EvaluateConfig, evaluate
 from pipeline.models.threads import cores
 from pipeline.schema import read_schema
 
-HEADLINE = ("test/accuracy", "test/roc_auc", "test/r2")
+HEADLINE = ("accuracy", "roc_auc", "r2")
 
 
 def main() -> None:
     config = load_config()
+    settings = config.section(EvaluateConfig, "evaluate")
+    features = config.section(FeaturesConfig, "features")
     schema = read_schema(config.paths.schema)
     model = read_pickle(config.paths.model)
     train = pd.read_parquet(config.paths.train)
     test = pd.read_parquet(config.paths.test)
+    with cores(config.n_jobs):
+        baselines = fit_baselines(train, schema, features, settings.baselines, config.seed)
     # one core: a forest sums its trees' votes in a fixed order only when not threaded
     with cores(1):
-        metrics, predictions, plots = evaluate(model, train, test, schema)
+        result = evaluate(model, baselines, train, test, schema, settings, config.seed)
     plot_dir = Path(config.paths.evaluate_plots)
-    for name, frame in plots.items():
+    for name, frame in result.plots.items():
         write_csv(plot_dir / name, frame)
-    predictions.write(config.paths.predictions)
-    write_json(config.paths.metrics, metrics.to_json())
-    shown = [f"{k} {metrics.values[k]:.4f}" for k in HEADLINE if k in metrics.values]
+    result.predictions.write(config.paths.predictions)
+    write_json(config.paths.baselines, result.baselines.to_json())
+    write_json(config.paths.metrics, result.metrics.to_json())
+    shown = []
+    for name in HEADLINE:
+        if (value := result.metrics.value("test", name)) is None:
+            continue
+        bounds = result.metrics.interval("test", name)
+        within = f" [{bounds[0]:.4f}, {bounds[1]:.4f}]" if bounds and None not in bounds else ""
+        shown.append(f"test/{name} {value:.4f}{within}")
     print("evaluate: " + ", ".join(shown))
 
 

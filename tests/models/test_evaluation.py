@@ -1,5 +1,6 @@
-"""The evaluate stage's result on small frames: metrics equal scikit-learn's, predictions carry
-what the audits need, plots use the original labels, metrics.json reads back."""
+"""The evaluate stage's result on small frames: metrics equal scikit-learn's, intervals and
+baselines are paired on the same rows, predictions carry what the audits need, plots use the
+original labels, metrics.json reads back."""
 
 import json
 
@@ -9,10 +10,13 @@ import pytest
 from sklearn import metrics as skm
 
 from pipeline.data.features import FeaturesConfig
+from pipeline.errors import ConfigError
 from pipeline.io import dumps_json
+from pipeline.models.baselines import fit_baselines
 from pipeline.models.build import train
 from pipeline.models.config import ModelConfig
-from pipeline.models.evaluation import Metrics, evaluate
+from pipeline.models.evaluation import EvaluateConfig, Metrics, evaluate
+from pipeline.models.intervals import Answers, metric_replicates
 from pipeline.schema import Schema
 
 FEATURES = FeaturesConfig(
@@ -22,6 +26,8 @@ SCHEMA = Schema(
     task="binary", target="y", numeric=("x",), categorical=("c",), sensitive=("s",),
     classes=(0, 1), labels=("no", "yes"),
 )  # fmt: skip
+SETTINGS = EvaluateConfig(n_boot=200, ci_level=0.9, ci_method="percentile",
+                          baselines=("majority", "linear"))  # fmt: skip
 LOGISTIC = ModelConfig("logistic_regression", "classification",
                        "sklearn.linear_model.LogisticRegression", {"random_state": 0})  # fmt: skip
 
@@ -38,11 +44,17 @@ def frame(n: int, seed: int) -> pd.DataFrame:
 def result():
     train_frame, test_frame = frame(600, 0), frame(300, 1)
     model = train(train_frame, SCHEMA, FEATURES, LOGISTIC)
-    return model, test_frame, evaluate(model, train_frame, test_frame, SCHEMA)
+    return model, test_frame, run(model, train_frame, test_frame, SCHEMA)
+
+
+def run(model, train_frame, test_frame, schema, settings=SETTINGS):
+    baselines = fit_baselines(train_frame, schema, FEATURES, settings.baselines, seed=0)
+    found = evaluate(model, baselines, train_frame, test_frame, schema, settings, seed=7)
+    return found.metrics, found.predictions, found.plots, found.baselines
 
 
 def test_binary_metrics_equal_scikit_learn(result) -> None:
-    model, test, (metrics, predictions, _) = result
+    model, test, (metrics, predictions, _, _) = result
     y, p = test["y"], model.predict(test[["x", "c"]])
     score = model.predict_proba(test[["x", "c"]])[:, 1]
     expected = {
@@ -60,7 +72,7 @@ def test_binary_metrics_equal_scikit_learn(result) -> None:
 
 
 def test_predictions_carry_truth_scores_and_sensitive_columns(result) -> None:
-    model, test, (_, predictions, _) = result
+    model, test, (_, predictions, _, _) = result
     rows = predictions.to_frame()
     assert list(rows.columns) == ["y_true", "y_pred", "y_score", "s"]
     np.testing.assert_array_equal(rows["y_true"], test["y"])
@@ -69,7 +81,7 @@ def test_predictions_carry_truth_scores_and_sensitive_columns(result) -> None:
 
 
 def test_binary_plots_use_original_labels(result) -> None:
-    _, test, (_, predictions, plots) = result
+    _, test, (_, predictions, plots, _) = result
     assert sorted(plots) == ["calibration.csv", "confusion.csv", "precision_recall.csv", "roc.csv"]
     confusion = plots["confusion.csv"]
     assert set(confusion["actual"]) == {"no", "yes"}
@@ -88,7 +100,7 @@ def test_multiclass_and_regression_metrics() -> None:
         **{**SCHEMA.__dict__, "task": "multiclass", "classes": (0, 1, 2), "labels": (0, 1, 2)}
     )
     model = train(data, schema, FEATURES, LOGISTIC)
-    metrics, predictions, plots = evaluate(model, data, data, schema)
+    metrics, predictions, plots, _ = run(model, data, data, schema)
     proba = model.predict_proba(data[["x", "c"]])
     assert metrics.values["test/roc_auc_ovr_macro"] == pytest.approx(
         skm.roc_auc_score(y, proba, multi_class="ovr", average="macro"), abs=1e-12
@@ -102,7 +114,7 @@ def test_multiclass_and_regression_metrics() -> None:
     regression = Schema(**{**SCHEMA.__dict__, "task": "regression", "classes": (), "labels": ()})
     ridge = ModelConfig("ridge", "regression", "sklearn.linear_model.Ridge", {})
     model = train(data, regression, FEATURES, ridge)
-    metrics, _, plots = evaluate(model, data, data, regression)
+    metrics, _, plots, _ = run(model, data, data, regression)
     predicted = model.predict(data[["x", "c"]])
     assert metrics.values["test/rmse"] == pytest.approx(
         np.sqrt(np.mean((data["y"] - predicted) ** 2)), abs=1e-12
@@ -118,7 +130,7 @@ def test_undefined_metrics_are_null_in_strict_json() -> None:
 
 
 def test_metrics_read_back_by_split_and_name(result) -> None:
-    _, _, (metrics, _, _) = result
+    _, _, (metrics, _, _, _) = result
     written = json.loads(dumps_json(metrics.to_json()))
     back = Metrics.from_json(written)
     assert back.names == metrics.names and "roc_auc" in back.names
@@ -127,3 +139,74 @@ def test_metrics_read_back_by_split_and_name(result) -> None:
     assert Metrics.from_json({"test/precision": None}).value("test", "precision") is None
     with pytest.raises(ValueError, match="test/x is 'high', not a number"):
         Metrics.from_json({"test/x": "high"})
+
+
+def test_every_test_metric_has_an_interval_from_the_paired_replicates(result) -> None:
+    model, test, (metrics, predictions, _, baselines) = result
+    names = [n for n in metrics.names if n != "n_rows"]
+    assert len(names) == 9 and "roc_auc_low" not in metrics.names
+    for name in names:
+        low, high = metrics.interval("test", name)
+        assert low <= metrics.value("test", name) <= high, name
+        assert metrics.interval("train", name) is None
+    # the same replicates again: the model first, then the baselines, in the config's order
+    fitted = fit_baselines(frame(600, 0), SCHEMA, FEATURES, SETTINGS.baselines, seed=0)
+    answers = [Answers(predictions.y_pred, y_score=predictions.y_score)] + [
+        Answers(m.predict(test[["x", "c"]]), y_score=m.predict_proba(test[["x", "c"]])[:, 1])
+        for m in fitted.values()
+    ]
+    found = metric_replicates(predictions.y_true, answers, "binary", None, 200, seed=7)
+    for name in names:
+        q = np.quantile(found[name][:, 0], [0.05, 0.95])
+        assert metrics.interval("test", name) == pytest.approx(tuple(q), abs=1e-12), name
+        for j, baseline in enumerate(SETTINGS.baselines, start=1):
+            if np.all(np.isfinite(found[name][:, j])):
+                gap = np.quantile(found[name][:, 0] - found[name][:, j], [0.05, 0.95])
+                got = baselines.interval(f"model_minus_{baseline}", name)
+                assert got == pytest.approx(tuple(gap), abs=1e-12), (name, baseline)
+
+
+def test_baselines_are_scored_on_the_same_rows(result) -> None:
+    _, test, (metrics, _, _, baselines) = result
+    majority = int(frame(600, 0)["y"].mean() > 0.5)  # the training split's majority class
+    share = (test["y"] == majority).mean()
+    assert baselines.value("majority", "accuracy") == pytest.approx(share, abs=1e-12)
+    assert baselines.value("majority", "roc_auc") == 0.5
+    assert baselines.value("majority", "recall") == majority
+    assert baselines.interval("majority", "accuracy")[0] < share < 1.0
+    for name in ("accuracy", "roc_auc", "log_loss"):
+        difference = metrics.value("test", name) - baselines.value("linear", name)
+        assert baselines.value("model_minus_linear", name) == pytest.approx(difference, abs=1e-12)
+    assert "n_rows" not in baselines.names
+
+
+def test_no_intervals_without_replicates() -> None:
+    train_frame, test_frame = frame(300, 0), frame(200, 1)
+    model = train(train_frame, SCHEMA, FEATURES, LOGISTIC)
+    settings = EvaluateConfig(n_boot=0, ci_level=0.95, ci_method="percentile", baselines=())
+    metrics, _, _, baselines = run(model, train_frame, test_frame, SCHEMA, settings)
+    assert metrics.interval("test", "accuracy") is None and baselines.values == {}
+    assert not any(key.endswith(("_low", "_high")) for key in metrics.values)
+
+
+def test_bca_intervals_hold_the_point_estimate(result) -> None:
+    model, test, _ = result
+    settings = EvaluateConfig(n_boot=300, ci_level=0.95, ci_method="bca", baselines=())
+    metrics, _, _, _ = run(model, frame(600, 0), test, SCHEMA, settings)
+    for name in ("accuracy", "roc_auc", "log_loss", "average_precision"):
+        low, high = metrics.interval("test", name)
+        assert low < metrics.value("test", name) < high, name
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"n_boot": 1}, "evaluate.n_boot is 1"),
+        ({"ci_level": 95}, "evaluate.ci_level is 95"),
+        ({"ci_method": "normal"}, "evaluate.ci_method is 'normal'; use one of percentile, bca"),
+        ({"baselines": ("median",)}, "evaluate.baselines names 'median'"),
+    ],
+)
+def test_bad_settings_fail_with_the_key(change, message) -> None:
+    with pytest.raises(ConfigError, match=message):
+        EvaluateConfig(**{**SETTINGS.__dict__, **change})
