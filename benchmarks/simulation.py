@@ -27,8 +27,8 @@ from scipy.stats import binomtest
 from sklearn import metrics as skm
 
 from pipeline.data.synthetic import make_synthetic
-from pipeline.models.intervals import Answers, metric_intervals, metric_replicates
-from pipeline.stats.intervals import percentile_interval
+from pipeline.models.intervals import Answers, metric_replicates
+from pipeline.stats.intervals import intervals, percentile_interval
 from pipeline.stats.paired import delong, mcnemar_exact
 
 POPULATION = 2_000_000
@@ -76,7 +76,7 @@ def coverage(seeds: int, rows: int, n_boot: int, level: float) -> dict[str, np.n
         point = true_metrics(y, score)
         found = metric_replicates(y, [answers(score)], "binary", None, n_boot, seed)
         single = {name: found[name][:, 0] for name in METRICS}
-        bounds = metric_intervals(point, single, level)
+        bounds = intervals(point, single, level)
         for name in METRICS:
             low, high = bounds[name]
             covered[name][seed] = low <= truth[name] <= high

@@ -13,7 +13,7 @@ from sklearn.pipeline import Pipeline
 from pipeline.errors import ConfigError
 from pipeline.models.baselines import BASELINES
 from pipeline.models.curves import curves
-from pipeline.models.intervals import Answers, metric_intervals, metric_jackknife, metric_replicates
+from pipeline.models.intervals import Answers, metric_jackknife, metric_replicates
 from pipeline.models.metrics import score
 from pipeline.models.outputs import (
     BinaryOutputs,
@@ -24,7 +24,7 @@ from pipeline.models.outputs import (
 )
 from pipeline.predictions import Predictions
 from pipeline.schema import Schema
-from pipeline.stats.intervals import METHODS, percentile_interval
+from pipeline.stats.intervals import METHODS, intervals, percentile_interval
 
 SPLITS = ("test", "train")
 BOUNDS = ("_low", "_high")  # an interval's keys: `test/accuracy_low`, `test/accuracy_high`
@@ -142,7 +142,7 @@ def paired_scores(
         if config.ci_method == "bca":
             jackknife = metric_jackknife(outs.y_true, answers(outs), schema.task, classes)
         single = {name: values[:, j] for name, values in found.items()}
-        bounds = metric_intervals(point, single, config.ci_level, config.ci_method, jackknife)
+        bounds = intervals(point, single, config.ci_level, config.ci_method, jackknife)
         gaps: dict[str, tuple[float, float]] = {}
         if j:  # the model minus this baseline: percentile interval of the paired differences
             for name, values in found.items():

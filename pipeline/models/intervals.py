@@ -19,7 +19,7 @@ import numpy as np
 from pipeline.errors import DataValidationError
 from pipeline.models import confusion as cm
 from pipeline.stats import jackknife as jk
-from pipeline.stats.intervals import Jackknife, intervals
+from pipeline.stats.intervals import Jackknife
 from pipeline.stats.passes import ranking
 from pipeline.stats.replicates import model_replicates
 from pipeline.stats.resample import multiplicities, replicate_keys, strata
@@ -168,19 +168,6 @@ def metric_replicates(
         full[:, np.flatnonzero(have)] = value
         out[name] = full
     return out
-
-
-def metric_intervals(
-    point: dict[str, float],
-    replicates: dict[str, np.ndarray],
-    level: float,
-    method: str = "percentile",
-    jackknife: dict[str, Jackknife] | None = None,
-) -> dict[str, tuple[float, float]]:
-    """Each metric's interval from its (n_boot,) replicates: percentile, or BCa with the
-    acceleration from `jackknife` (metric_jackknife); a metric without a jackknife (average
-    precision) gets the percentile interval."""
-    return intervals(point, replicates, level, method, jackknife)
 
 
 def _count_jackknife(confusion: np.ndarray, task: str) -> dict[str, Jackknife]:

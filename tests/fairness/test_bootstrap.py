@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fairness.cases import TOL, binary_case
+from fairness.cases import binary_case
 
 from pipeline.fairness.bootstrap import bootstrap_cells
 from pipeline.fairness.counts import binary_cells, confusion_counts, rates
-from pipeline.stats.intervals import percentile_interval
 
 
 def test_count_bootstrap_matches_resampling_rows() -> None:
@@ -25,14 +24,3 @@ def test_count_bootstrap_matches_resampling_rows() -> None:
     from_rows = (truth & predicted).sum(1) / truth.sum(1)
     assert from_counts.mean() == pytest.approx(from_rows.mean(), abs=0.003)
     assert from_counts.std() == pytest.approx(from_rows.std(), rel=0.06)
-
-
-def test_percentile_interval_equals_numpy_and_skips_undefined() -> None:
-    rng = np.random.default_rng(1)
-    values = rng.normal(size=(1000, 3))
-    values[rng.random((1000, 3)) < np.array([0.0, 0.3, 0.7])] = np.nan
-    lower, upper, defined = percentile_interval(values, 0.9)
-    for column in range(2):
-        expected = np.nanquantile(values[:, column], [0.05, 0.95])
-        np.testing.assert_allclose([lower[column], upper[column]], expected, rtol=0, atol=TOL)
-    assert np.isnan(lower[2]) and defined[2] < 0.5

@@ -15,11 +15,11 @@ from pipeline.models.intervals import (
     Answers,
     cell_rng,
     class_index,
-    metric_intervals,
     metric_jackknife,
     metric_replicates,
     replicate_counts,
 )
+from pipeline.stats.intervals import intervals
 
 TOL = 1e-12
 CLASSES = ["a", "b", "c", "d"]
@@ -135,7 +135,7 @@ def test_accuracy_interval_has_the_binomial_width() -> None:
     pred = np.where(right, y, 1 - y)
     found = metric_replicates(y, [Answers(pred, rng.random(n))], "binary", None, 1000, 0)
     point = {"accuracy": float(np.mean(pred == y))}
-    low, high = metric_intervals(point, {"accuracy": found["accuracy"][:, 0]}, 0.95)["accuracy"]
+    low, high = intervals(point, {"accuracy": found["accuracy"][:, 0]}, 0.95)["accuracy"]
     expected = 2 * 1.96 * np.sqrt(p * (1 - p) / n)
     assert high - low == pytest.approx(expected, rel=0.2)
     assert low < point["accuracy"] < high
@@ -186,8 +186,8 @@ def test_bca_intervals_of_every_metric() -> None:
              "average_precision": skm.average_precision_score(y, a.y_score),
              "accuracy": skm.accuracy_score(y, a.y_pred)}  # fmt: skip
     jackknife = metric_jackknife(y, a, "binary", None)
-    bca = metric_intervals(point, {k: replicates[k] for k in point}, 0.95, "bca", jackknife)
-    percentile = metric_intervals(point, {k: replicates[k] for k in point}, 0.95)
+    bca = intervals(point, {k: replicates[k] for k in point}, 0.95, "bca", jackknife)
+    percentile = intervals(point, {k: replicates[k] for k in point}, 0.95)
     assert bca["average_precision"] == percentile["average_precision"]  # no O(n) jackknife
     for name, value in point.items():
         low, high = bca[name]
