@@ -31,6 +31,13 @@ def test_main_writes_metrics_predictions_and_plots(stages, capsys) -> None:
     plots = sorted(p.name for p in (folder / "reports/plots/evaluate").iterdir())
     assert plots == ["calibration.csv", "confusion.csv", "precision_recall.csv", "roc.csv"]
     out = capsys.readouterr().out.splitlines()[-1]
-    assert out == f"evaluate: test/accuracy {metrics.value('test', 'accuracy'):.4f}, " + (
-        f"test/roc_auc {metrics.value('test', 'roc_auc'):.4f}"
-    )
+    shown = [
+        f"test/{name} {metrics.value('test', name):.4f} "
+        f"[{metrics.interval('test', name)[0]:.4f}, {metrics.interval('test', name)[1]:.4f}]"
+        for name in ("accuracy", "roc_auc")
+    ]
+    assert out == "evaluate: " + ", ".join(shown)
+    baselines = Metrics.from_json(read_json(folder / "reports/baselines.json"))
+    assert baselines.value("majority", "roc_auc") == 0.5 and "linear" in {
+        key.split("/")[0] for key in baselines.values
+    }

@@ -30,6 +30,9 @@ def test_report_is_self_contained_complete_and_repeatable(stages) -> None:
     headings = [
         "Data",
         "Model performance",
+        "Against the majority baseline",
+        "Against the linear baseline",
+        "Cross-validation (training split)",
         "Fairness",
         "Correlation (training split)",
         "Controlling for confounders",
@@ -37,10 +40,12 @@ def test_report_is_self_contained_complete_and_repeatable(stages) -> None:
     ]
     for heading in headings:
         assert f"<h2>{heading}</h2>" in page or f"<h3>{heading}</h3>" in page, heading
+    low, high = metrics["test/accuracy_low"], metrics["test/accuracy_high"]
     assert (
-        f"| accuracy | {metrics['test/accuracy']:.4f} | {metrics['train/accuracy']:.4f} |"
-        in summary
+        f"| accuracy | {metrics['test/accuracy']:.4f} | {low:.4f} to {high:.4f} | "
+        f"{metrics['train/accuracy']:.4f} |" in summary
     )
+    assert "95% percentile bootstrap interval over the test rows (1000 replicates)" in summary
     assert "group" in summary and "region" in summary  # the audit and the planted proxy
     # self-contained: images inline, nothing fetched, no absolute paths of this machine
     assert page.count("data:image/png;base64,") >= 4
