@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.dummy import DummyClassifier, DummyRegressor
@@ -22,6 +23,11 @@ BASELINES = ("majority", "linear")
 # lbfgs converges on Adult (101 columns after one-hot) in 74 iterations, about 1.5 s on one
 # core; 1000 leaves room for harder data without a ConvergenceWarning.
 LOGISTIC_MAX_ITER = 1000
+# The linear baseline is fitted through BLAS (lbfgs, Cholesky), whose last bits differ between
+# CPU kernels, and lbfgs's iterations amplify them to about 1e-12. Its coefficients are rounded to
+# this many significant digits, so that every machine scores the same model and writes the same
+# baselines.json; a change of 1e-6 in a baseline is far below its interval.
+COEFFICIENT_DIGITS = 6
 
 
 def baseline_estimator(name: str, task: str, seed: int) -> BaseEstimator:
@@ -55,5 +61,18 @@ def fit_baselines(
                 ("model", baseline_estimator(name, schema.task, seed)),
             ]
         )
-        fitted[name] = pipeline.fit(train[schema.features], train[schema.target])
+        fitted[name] = settled(pipeline.fit(train[schema.features], train[schema.target]))
     return fitted
+
+
+def settled(pipeline: Pipeline) -> Pipeline:
+    """The fitted pipeline with its linear model's coefficients and intercept rounded to
+    COEFFICIENT_DIGITS significant digits (see there why)."""
+    estimator = pipeline.steps[-1][1]
+    for name in ("coef_", "intercept_"):
+        if isinstance(value := getattr(estimator, name, None), np.ndarray):
+            rounded = [float(f"{v:.{COEFFICIENT_DIGITS}g}") for v in value.ravel()]
+            setattr(estimator, name, np.array(rounded).reshape(value.shape))
+        elif isinstance(value, float):
+            setattr(estimator, name, float(f"{value:.{COEFFICIENT_DIGITS}g}"))
+    return pipeline
