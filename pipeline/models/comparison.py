@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipeline.errors import ConfigError, DataValidationError
 from pipeline.models.intervals import Answers, metric_replicates
-from pipeline.models.metrics import score
+from pipeline.models.metrics import LOSSES, score
 from pipeline.models.outputs import BinaryOutputs, MulticlassOutputs, Outputs
 from pipeline.predictions import Predictions
 from pipeline.schema import resolve_task
@@ -38,7 +38,6 @@ METRICS = {
     ),
     "regression": ("mae", "rmse", "r2"),
 }  # fmt: skip
-LOSSES = frozenset({"log_loss", "brier_score", "mae", "rmse"})  # lower is better
 MIN_BOOT = 100  # fewer replicates make a percentile interval too coarse to gate on
 
 

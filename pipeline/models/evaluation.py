@@ -3,6 +3,7 @@ the baselines scored on the same rows, the test predictions and the plot data.""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from pipeline.errors import ConfigError
+from pipeline.io import FLOAT_DIGITS
 from pipeline.models.baselines import BASELINES
 from pipeline.models.curves import curves
 from pipeline.models.intervals import Answers, metric_jackknife, metric_replicates
@@ -114,6 +116,17 @@ def answers(outputs: Outputs) -> Answers:
     return Answers(outputs.y_pred)
 
 
+def to_scale(value: float, scale: float) -> float:
+    """`value` rounded to FLOAT_DIGITS significant digits of `scale`. A difference of two metrics
+    carries no more digits than the metrics: written to its own significant digits, the
+    cancellation would show the last bits of the operands, which BLAS-fitted models leave to the
+    CPU (two nearly equal models differ by 1e-9, with noise at 1e-17)."""
+    if not (math.isfinite(value) and math.isfinite(scale)) or scale == 0.0:
+        return value
+    quantum = 10.0 ** (math.floor(math.log10(scale)) - FLOAT_DIGITS + 1)
+    return round(value / quantum) * quantum
+
+
 def _bounded(
     namespace: str, point: Mapping[str, float], bounds: Mapping[str, tuple[float, float]]
 ) -> dict[str, Value]:
@@ -173,7 +186,9 @@ def evaluate(
     versus: dict[str, Value] = {}
     for name, (base, base_bounds, gaps) in zip(baselines, scored[1:], strict=True):
         versus |= _bounded(name, {k: v for k, v in base.items() if k != "n_rows"}, base_bounds)
-        difference = {k: point[k] - v for k, v in base.items() if k != "n_rows"}
+        scale = {k: max(abs(point[k]), abs(v)) for k, v in base.items() if k != "n_rows"}
+        difference = {k: to_scale(point[k] - base[k], s) for k, s in scale.items()}
+        gaps = {k: (to_scale(lo, scale[k]), to_scale(hi, scale[k])) for k, (lo, hi) in gaps.items()}
         versus |= _bounded(f"model_minus_{name}", difference, gaps)
     on_test_rows = predictions(on_test, test, schema)
     return Evaluation(

@@ -13,6 +13,8 @@ from sklearn import metrics as skm
 
 from pipeline.models.outputs import BinaryOutputs, MulticlassOutputs, Outputs
 
+LOSSES = frozenset({"log_loss", "brier_score", "mae", "rmse"})  # the metrics where lower is better
+
 
 def binary_metrics(
     y_true: np.ndarray, y_pred: np.ndarray, y_score: np.ndarray, proba: bool

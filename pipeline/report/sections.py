@@ -11,6 +11,7 @@ from pipeline.environment import versions
 from pipeline.fairness.result import FairnessResult
 from pipeline.models.crossval import CrossvalResult
 from pipeline.models.evaluation import EvaluateConfig, Metrics
+from pipeline.models.metrics import LOSSES
 from pipeline.report.figures import confusion, curve_figures
 from pipeline.report.markup import Page, number, table
 
@@ -26,9 +27,6 @@ def data(page: Page, provenance: Provenance, validation: ValidationResult) -> No
                    ["file", "sha256"]))  # fmt: skip
     if validation.warnings:
         page.add(table([w.to_json() for w in validation.warnings], ["check", "column", "message"]))
-
-
-LOWER_IS_BETTER = ("log_loss", "brier_score", "mae", "rmse")
 
 
 def span(bounds: tuple[object, object] | None) -> str:
@@ -112,7 +110,7 @@ def _standing(name: str, bounds: tuple[object, object] | None) -> str:
     if low <= 0 <= high:
         return "not distinguishable"
     higher = low > 0
-    return "better" if higher != (name in LOWER_IS_BETTER) else "worse"
+    return "better" if higher != (name in LOSSES) else "worse"
 
 
 def crossval(page: Page, result: CrossvalResult, metrics: Metrics) -> None:

@@ -15,7 +15,7 @@ from pipeline.io import dumps_json
 from pipeline.models.baselines import fit_baselines
 from pipeline.models.build import train
 from pipeline.models.config import ModelConfig
-from pipeline.models.evaluation import EvaluateConfig, Metrics, evaluate
+from pipeline.models.evaluation import EvaluateConfig, Metrics, evaluate, to_scale
 from pipeline.models.intervals import Answers, metric_replicates
 from pipeline.schema import Schema
 
@@ -162,8 +162,11 @@ def test_every_test_metric_has_an_interval_from_the_paired_replicates(result) ->
         for j, baseline in enumerate(SETTINGS.baselines, start=1):
             if np.all(np.isfinite(found[name][:, j])):
                 gap = np.quantile(found[name][:, 0] - found[name][:, j], [0.05, 0.95])
+                scale = max(abs(metrics.value("test", name)), abs(baselines.value(baseline, name)))
                 got = baselines.interval(f"model_minus_{baseline}", name)
-                assert got == pytest.approx(tuple(gap), abs=1e-12), (name, baseline)
+                expected = tuple(to_scale(float(g), scale) for g in gap)
+                assert got == pytest.approx(expected, abs=1e-15), (name, baseline)
+                assert got == pytest.approx(tuple(gap), abs=scale * 1e-9), (name, baseline)
 
 
 def test_baselines_are_scored_on_the_same_rows(result) -> None:
@@ -176,7 +179,7 @@ def test_baselines_are_scored_on_the_same_rows(result) -> None:
     assert baselines.interval("majority", "accuracy")[0] < share < 1.0
     for name in ("accuracy", "roc_auc", "log_loss"):
         difference = metrics.value("test", name) - baselines.value("linear", name)
-        assert baselines.value("model_minus_linear", name) == pytest.approx(difference, abs=1e-12)
+        assert baselines.value("model_minus_linear", name) == pytest.approx(difference, abs=1e-9)
     assert "n_rows" not in baselines.names
 
 
@@ -210,3 +213,12 @@ def test_bca_intervals_hold_the_point_estimate(result) -> None:
 def test_bad_settings_fail_with_the_key(change, message) -> None:
     with pytest.raises(ConfigError, match=message):
         EvaluateConfig(**{**SETTINGS.__dict__, **change})
+
+
+def test_a_difference_keeps_the_digits_of_the_metrics_it_subtracts() -> None:
+    # two nearly equal models: the noise in the operands' last bits must not reach the file
+    a, b = 0.8123456789012345, 0.8123456716412345
+    assert to_scale(a - b, max(a, b)) == pytest.approx(7.3e-9, abs=1e-20)  # 10 digits of 0.81
+    assert to_scale(a - b + 3e-17, max(a, b)) == to_scale(a - b, max(a, b))
+    assert to_scale(1234.5678, 1e5) == pytest.approx(1234.5678, abs=1e-5)
+    assert np.isnan(to_scale(float("nan"), 0.5)) and to_scale(0.25, 0.0) == 0.25
