@@ -13,7 +13,7 @@ import zlib
 import numpy as np
 
 from pipeline.errors import ConfigError, DataValidationError
-from pipeline.fairness.bootstrap import BOOTSTRAP, Tables, bootstrap_cells
+from pipeline.fairness.bootstrap import BOOTSTRAP, Tables
 from pipeline.fairness.compare import Block, binary_block, compare
 from pipeline.fairness.config import FairnessConfig
 from pipeline.fairness.counts import (
@@ -40,6 +40,7 @@ from pipeline.fairness.scores import regression_tables, score_tables
 from pipeline.fairness.verdicts import verdicts
 from pipeline.predictions import Predictions
 from pipeline.schema import Schema
+from pipeline.stats.resample import multinomial_cells
 
 
 def audit_one(
@@ -50,8 +51,9 @@ def audit_one(
     seed: int,
 ) -> Audit | MulticlassAudit:
     """The audit of one attribute (or combination of attributes)."""
-    rng = np.random.default_rng([seed, zlib.crc32(spec.name.encode())])
-    entropy = [seed, zlib.crc32(spec.name.encode()), 1]  # the row multiplicities' own stream
+    key = [seed, zlib.crc32(spec.name.encode())]
+    rng = np.random.default_rng(key)
+    entropy = [*key, 1]  # the row multiplicities' own stream
     n_groups, n_boot, level = len(groups.labels), settings.n_boot, settings.ci_level
     n_missing = 0 if groups.missing is None else int(groups.sizes[groups.missing])
     ref = None
@@ -72,7 +74,7 @@ def audit_one(
     confusion = confusion_counts(groups.codes, n_groups, y.y_true, y.y_pred, len(y.classes))
     boot_confusion = None
     if n_boot:
-        cells = bootstrap_cells(confusion.reshape(n_groups, -1), n_boot, rng)
+        cells = multinomial_cells(confusion.reshape(n_groups, -1), n_boot, rng)
         boot_confusion = cells.reshape(n_boot, *confusion.shape)
     if y.task == "binary":
         scores = None

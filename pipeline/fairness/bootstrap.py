@@ -1,10 +1,11 @@
 """The stratified bootstrap: rows resampled within each group (group sizes fixed).
 
 For confusion-count metrics, resampling a group's rows is, in distribution, drawing its cells
-from a multinomial with the group's size and observed cell proportions, so a replicate costs
-O(groups x cells), not O(rows). Metrics of individual rows (ROC AUC, Brier score, calibration
-error, regression errors) come from row multiplicities drawn the same stratified way by the
-numba kernels of pipeline.stats (scores.py), per group and overall in one pass. Intervals are
+from a multinomial with the group's size and observed cell proportions
+(pipeline.stats.resample.multinomial_cells), so a replicate costs O(groups x cells), not O(rows).
+Metrics of individual rows (ROC AUC, Brier score, calibration error, regression errors) come from
+row multiplicities drawn the same stratified way by the numba kernels of pipeline.stats
+(scores.py), per group and overall in one pass. Intervals are
 pipeline.stats.intervals.percentile_interval.
 """
 
@@ -32,14 +33,3 @@ class Tables:
 
     groups: dict[str, np.ndarray]
     overall: dict[str, np.ndarray]
-
-
-def bootstrap_cells(cells: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """(n_boot, groups, m) replicates of (groups, m) cell counts, resampling rows within groups.
-
-    Drawing n_g rows with replacement from group g and counting them per cell is a multinomial
-    draw with n_g trials and the group's observed cell proportions.
-    """
-    sizes = cells.sum(axis=-1)
-    proportions = cells / np.maximum(sizes, 1)[:, None]
-    return rng.multinomial(sizes, proportions, size=(n_boot, len(sizes)))

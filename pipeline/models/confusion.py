@@ -78,13 +78,6 @@ def confusions(cells: np.ndarray, counts: np.ndarray, n_classes: int) -> np.ndar
     return out
 
 
-def draw_cells(counts: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """(n_boot, cells) resampled cell counts: n rows drawn with replacement and counted per cell
-    is a multinomial with n trials and the observed cell proportions."""
-    n = int(counts.sum())
-    return rng.multinomial(n, counts / n, size=n_boot)
-
-
 def leave_one_out(confusion: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(confusion without one row of each non-empty cell (cells, K, K), rows in that cell)."""
     true, predicted = np.nonzero(confusion)

@@ -22,7 +22,7 @@ from pipeline.stats import jackknife as jk
 from pipeline.stats.intervals import Jackknife
 from pipeline.stats.passes import ranking
 from pipeline.stats.replicates import model_replicates
-from pipeline.stats.resample import multiplicities, replicate_keys, strata
+from pipeline.stats.resample import multinomial_cells, multiplicities, replicate_keys, strata
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,9 @@ def metric_replicates(
     truth = class_index(y_true, labels, "y_true")
     codes = np.stack([truth, *(class_index(a.y_pred, labels, "y_pred") for a in answers)], 1)
     cells, counts = cm.joint_cells(codes)
-    drawn = cm.confusions(cells, cm.draw_cells(counts, n_boot, cell_rng(seed)), len(labels))
+    drawn = cm.confusions(
+        cells, multinomial_cells(counts[None], n_boot, cell_rng(seed))[:, 0], len(labels)
+    )
     if task == "binary":
         out = cm.binary_counts(drawn)
         positive = truth == 1

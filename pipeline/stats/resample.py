@@ -236,3 +236,14 @@ def multiplicities(
     """How often replicate `replicate` of `seed` draws each row (strata of `sizes`, in order)."""
     key = replicate_keys(seed, replicate + 1)[replicate : replicate + 1]
     return draw(key, strata(sizes))[:, 0].astype(np.int64)
+
+
+def multinomial_cells(cells: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_boot, groups, m) replicates of (groups, m) cell counts, resampling rows within groups.
+
+    Drawing n_g rows with replacement from group g and counting them per cell is a multinomial
+    draw with n_g trials and the group's observed cell proportions.
+    """
+    sizes = cells.sum(axis=-1)
+    proportions = cells / np.maximum(sizes, 1)[:, None]
+    return rng.multinomial(sizes, proportions, size=(n_boot, len(sizes)))

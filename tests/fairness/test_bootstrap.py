@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from fairness.cases import binary_case
 
-from pipeline.fairness.bootstrap import bootstrap_cells
 from pipeline.fairness.counts import binary_cells, confusion_counts, rates
+from pipeline.stats.resample import multinomial_cells
 
 
 def test_count_bootstrap_matches_resampling_rows() -> None:
@@ -18,7 +18,7 @@ def test_count_bootstrap_matches_resampling_rows() -> None:
                                           frame.y_pred))  # fmt: skip
     rng = np.random.default_rng(0)
     n_boot = 4000
-    from_counts = rates(bootstrap_cells(cells, n_boot, rng)[:, 0])["true_positive_rate"]
+    from_counts = rates(multinomial_cells(cells, n_boot, rng)[:, 0])["true_positive_rate"]
     rows = rng.integers(0, 600, size=(n_boot, 600))
     truth, predicted = frame.y_true.to_numpy()[rows], frame.y_pred.to_numpy()[rows]
     from_rows = (truth & predicted).sum(1) / truth.sum(1)

@@ -20,6 +20,7 @@ from pipeline.models.intervals import (
     replicate_counts,
 )
 from pipeline.stats.intervals import intervals
+from pipeline.stats.resample import multinomial_cells
 
 TOL = 1e-12
 CLASSES = ["a", "b", "c", "d"]
@@ -92,7 +93,7 @@ def test_count_metrics_equal_scikit_learn_on_the_drawn_cells(task: str) -> None:
     found = metric_replicates(y, answers, task, CLASSES if task != "binary" else None, 30, 5)
     codes = np.stack([class_index(v, labels, "") for v in [y] + [a.y_pred for a in answers]], 1)
     cells, counts = cm.joint_cells(codes)
-    drawn = cm.draw_cells(counts, 30, cell_rng(5))
+    drawn = multinomial_cells(counts[None], 30, cell_rng(5))[:, 0]
     values = np.array(labels)
     for b in (0, 29):
         rows = np.repeat(cells, drawn[b], axis=0)  # the replicate's rows, one per draw
