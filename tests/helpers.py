@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from pipeline.data.features import FeaturesConfig
 from pipeline.io import strict
 from pipeline.schema import Schema
 from pipeline.stages import (
@@ -140,6 +141,10 @@ def as_written(value: float) -> float:
 
 # --- a small binary table with missing values (the model tests)
 
+# The plain features of the model tests: every column, one-hot without grouping, scaled.
+FEATURES = FeaturesConfig(
+    include_sensitive=False, drop=(), categorical=(), min_frequency=1, scale=True
+)
 MODEL_SCHEMA = Schema(
     task="binary", target="y", numeric=("x", "w"), categorical=("colour",), sensitive=(),
     classes=(0, 1), labels=("no", "yes"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from helpers import ROOT
+from helpers import FEATURES, ROOT
 
 from pipeline.config import DatasetConfig, from_mapping
 from pipeline.correlation.analysis import Analysis, correlate
 from pipeline.data.adult import load_adult
-from pipeline.data.features import FeaturesConfig, build_features
+from pipeline.data.features import build_features
 from pipeline.data.loaders import load
 from pipeline.data.split import SplitConfig
 from pipeline.data.synthetic import make_synthetic
@@ -18,8 +18,6 @@ from pipeline.errors import ConfigError, DataValidationError
 from pipeline.io import dumps_json
 from pipeline.schema import Schema
 
-FEATURES = FeaturesConfig(include_sensitive=False, drop=(), categorical=(), min_frequency=1,
-                          scale=True)  # fmt: skip
 SPLIT = SplitConfig(test_size=0.25, stratify=True)
 
 

@@ -3,17 +3,12 @@
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import MODEL_SCHEMA, model_frame
+from helpers import FEATURES, MODEL_SCHEMA, model_frame
 
-from pipeline.data.features import FeaturesConfig
 from pipeline.errors import ConfigError
 from pipeline.models.build import build_model, make_estimator, train
 from pipeline.models.config import ModelConfig
 from pipeline.schema import Schema
-
-FEATURES = FeaturesConfig(
-    include_sensitive=False, drop=(), categorical=(), min_frequency=1, scale=True
-)
 
 
 def model(name="logistic_regression", task="classification", estimator=None, **params):

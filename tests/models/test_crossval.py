@@ -12,12 +12,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import MODEL_SCHEMA, model_frame
+from helpers import FEATURES, MODEL_SCHEMA, model_frame
 from scipy import stats
 from sklearn import metrics as skm
 from sklearn.model_selection import RepeatedKFold, RepeatedStratifiedKFold, cross_validate
 
-from pipeline.data.features import FeaturesConfig
 from pipeline.errors import ConfigError, DataValidationError
 from pipeline.io import dumps_json, write_csv
 from pipeline.models.build import build_model
@@ -34,9 +33,6 @@ from pipeline.models.crossval import (
 )
 from pipeline.schema import Schema
 
-FEATURES = FeaturesConfig(
-    include_sensitive=False, drop=(), categorical=(), min_frequency=1, scale=True
-)
 LOGISTIC = ModelConfig(
     "logistic_regression", "classification", "sklearn.linear_model.LogisticRegression",
     {"random_state": 0},

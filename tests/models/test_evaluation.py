@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import FEATURES
 from sklearn import metrics as skm
 
-from pipeline.data.features import FeaturesConfig
 from pipeline.errors import ConfigError
 from pipeline.io import dumps_json
 from pipeline.models.baselines import fit_baselines
@@ -19,9 +19,6 @@ from pipeline.models.evaluation import EvaluateConfig, Metrics, evaluate, to_sca
 from pipeline.models.intervals import Answers, metric_replicates
 from pipeline.schema import Schema
 
-FEATURES = FeaturesConfig(
-    include_sensitive=False, drop=(), categorical=(), min_frequency=1, scale=True
-)
 SCHEMA = Schema(
     task="binary", target="y", numeric=("x",), categorical=("c",), sensitive=("s",),
     classes=(0, 1), labels=("no", "yes"),

@@ -3,8 +3,8 @@ probabilities when the model has them, and the predictions file built from them.
 
 import numpy as np
 import pandas as pd
+from helpers import FEATURES
 
-from pipeline.data.features import FeaturesConfig
 from pipeline.models.build import train
 from pipeline.models.config import ModelConfig
 from pipeline.models.metrics import score
@@ -17,9 +17,6 @@ from pipeline.models.outputs import (
 )
 from pipeline.schema import Schema
 
-FEATURES = FeaturesConfig(
-    include_sensitive=False, drop=(), categorical=(), min_frequency=1, scale=True
-)
 BINARY = Schema(
     task="binary", target="y", numeric=("x",), categorical=(), sensitive=("s",),
     classes=(0, 1), labels=("no", "yes"),

@@ -3,17 +3,12 @@
 import pickle
 
 import pytest
-from helpers import MODEL_SCHEMA, model_frame
+from helpers import FEATURES, MODEL_SCHEMA, model_frame
 
-from pipeline.data.features import FeaturesConfig
 from pipeline.io import PICKLE_PROTOCOL
 from pipeline.models.build import train
 from pipeline.models.config import ModelConfig
 from pipeline.models.threads import canonical, cores
-
-FEATURES = FeaturesConfig(
-    include_sensitive=False, drop=(), categorical=(), min_frequency=1, scale=True
-)
 
 
 @pytest.mark.parametrize(
