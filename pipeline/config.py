@@ -72,6 +72,7 @@ class DatasetConfig:
     sensitive: tuple[str, ...]
     confounders: tuple[str, ...] = ()  # columns to control for in partial correlations
     sha256: dict[str, str] | str | None = None
+    normalise_text: bool = False  # strip text values, one spelling per case-insensitive value
     options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -1,4 +1,5 @@
-"""What every loader returns: the table, where it came from, and the checksums of what it read."""
+"""What every loader returns: the table, where it came from, the checksums of what it read, and
+warnings about how it was read."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class Loaded:
     source: str
     license: str
     files: dict[str, str]  # relative file name -> SHA-256 of its bytes
+    warnings: tuple[str, ...] = ()  # how the source was read, for the user to check
 
 
 def check_sha256(files: dict[str, str], expected: dict[str, str] | str | None, name: str) -> None:

@@ -1,5 +1,6 @@
 """The ingest stage's result: where the raw table came from, under which license, and the
-checksums that tie it to its source files (data/raw/provenance.json)."""
+checksums that tie it to its source files, and the warnings about how it was read
+(data/raw/provenance.json)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Provenance:
     rows: int
     columns: int
     data_sha256: str  # SHA-256 of the raw Parquet file as written
+    warnings: tuple[str, ...] = ()  # how the source was read (e.g. markers that hid categories)
 
     @classmethod
     def of(cls, loaded: Loaded, name: str, frame: pd.DataFrame, data_sha256: str) -> Provenance:
@@ -33,6 +35,7 @@ class Provenance:
             rows=len(frame),
             columns=len(frame.columns),
             data_sha256=data_sha256,
+            warnings=loaded.warnings,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -44,6 +47,7 @@ class Provenance:
             "rows": self.rows,
             "columns": self.columns,
             "data_sha256": self.data_sha256,
+            "warnings": list(self.warnings),
         }
 
     @classmethod
@@ -56,4 +60,5 @@ class Provenance:
             rows=int(data["rows"]),
             columns=int(data["columns"]),
             data_sha256=str(data["data_sha256"]),
+            warnings=tuple(str(w) for w in data.get("warnings", ())),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -22,3 +24,28 @@ def test_main_writes_the_raw_table_and_where_it_came_from(stages, capsys) -> Non
     assert provenance.data_sha256 == sha256_file(folder / "data/raw/data.parquet")
     assert isinstance(raw["group"].dtype, pd.StringDtype)
     assert capsys.readouterr().out == "ingest: synthetic: 500 rows x 8 columns\n"
+
+
+def test_main_normalises_text_and_prints_and_records_the_warnings(
+    stages, capsys, tmp_path: Path
+) -> None:
+    """Text: ' Yes' joins 'yes' (the more frequent); 'NO ' and 'no' tie: the first sorted, 'NO'."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/mine.csv").write_text(
+        "country,x,y\nNA,1,yes\nDE,2, Yes\nNA,3,yes\nFR,4,NO \nDE,5,no\n"
+    )
+    overrides = ["dataset=csv", "dataset.path=data/mine.csv", "dataset.target=y",
+                 "dataset.sensitive=[country]", "dataset.normalise_text=true"]  # fmt: skip
+    folder = stages(overrides, ["ingest"])
+    raw = pd.read_parquet(folder / "data/raw/data.parquet")
+    assert raw["y"].tolist() == ["yes", "yes", "yes", "NO", "NO"]
+    assert raw["country"].isna().sum() == 2
+    warning = ("sensitive column 'country': 2 cells 'NA' read as missing by dataset.na_values; "
+               "if 'NA' is a category, remove it from dataset.na_values")  # fmt: skip
+    assert capsys.readouterr().out == (
+        "ingest: normalise_text: values changed per column: 'y' 3\n"
+        f"ingest: warning: {warning}\n"
+        "ingest: csv: 5 rows x 3 columns\n"
+    )
+    provenance = Provenance.from_json(read_json(folder / "data/raw/provenance.json"))
+    assert provenance.warnings == (warning,)

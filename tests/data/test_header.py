@@ -1,0 +1,46 @@
+"""The header as written: duplicates, empty names, names differing by whitespace, short headers."""
+
+import csv
+import io
+from pathlib import Path
+
+from pipeline.data.header import first_records, header_problem, unnamed_fields
+
+
+def test_good_names_pass() -> None:
+    assert header_problem(["age", "Age", "sex", "y"], "f.csv") is None
+
+
+def test_each_problem_names_the_column_and_the_fix() -> None:
+    duplicate = header_problem(["a", "b", "a"], "f.csv")
+    assert duplicate == (
+        "column name 'a' appears twice in the header of f.csv (columns 1 and 3); rename one of "
+        "them in the file's first line"
+    )
+    empty = header_problem(["a", "", "b"], "f.csv")
+    assert empty is not None and empty.startswith(
+        "column 2 of 3 in the header of f.csv has no name;"
+    )
+    trailing = header_problem(["a", "b", " "], "f.csv")
+    assert trailing is not None and "delimiter at the end of every line" in trailing
+    index = header_problem(["", "a"], "f.csv")
+    assert index is not None and "saved row index" in index
+    spaced = header_problem(["age", "sex", " age "], "f.csv")
+    assert spaced is not None and "'age' and ' age ' in the header of f.csv differ only" in spaced
+
+
+def test_records_split_as_the_csv_module_does(tmp_path: Path) -> None:
+    text = '\n"a;1";"b\nwith newline";c\n1;2;3\n4;5;6\n'
+    path = tmp_path / "f.csv"
+    path.write_text(text, encoding="utf-16")
+    expected = [r for r in csv.reader(io.StringIO(text), delimiter=";") if r][:2]
+    assert first_records(path, "utf-16", ";") == expected == [
+        ["a;1", "b\nwith newline", "c"], ["1", "2", "3"],
+    ]  # fmt: skip
+
+
+def test_a_first_row_longer_than_the_header_is_found() -> None:
+    assert unnamed_fields([["a", "b"], ["1", "2"]], "f.csv") is None
+    assert unnamed_fields([["a", "b"]], "f.csv") is None
+    message = unnamed_fields([["a", "b"], ["0", "1", "2"]], "f.csv")
+    assert message is not None and "names 2 columns but its first row has 3 fields" in message
