@@ -13,12 +13,19 @@ one `dvc repro` must never depend on a templated value that the composition chan
   re-runs ingest in the same `dvc repro`;
 - for the values dvc.yaml does template (the paths), a change is detected here and stops the run
   with one line: DVC's graph still has the old values, and a second `dvc repro` uses the new ones.
+
+A value that carries credentials (`tracking.uri=http://user:password@host`, `?token=...`) stops
+the run before params.yaml keeps it: the composed file is checked before it replaces params.yaml,
+and under `dvc exp run` DVC's params.yaml is written again with the credentials masked (DVC's own
+copy, in the commit it stashes in .git before any stage runs, is left to `git gc`). Running first,
+this stage also removes the temporary files that a killed stage left beside its outputs.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +34,31 @@ import yaml
 from pipeline.config import PARAMS_FILE, load_config
 from pipeline.errors import ConfigError, first_line, run_stage
 from pipeline.io import atomic_path, file_digest, write_text
+from pipeline.tracking.secrets import (
+    credentials_in,
+    redact_uri,
+    without,
+)
 
 CONFIG_DIR = Path("params")
 CONFIG_NAME = "config"
 STAMP_TEXT = "params.yaml is composed from params/ (see pipeline/stages/params.py)\n"
 DVC_FILE = Path("dvc.yaml")
 TEMPLATE = re.compile(r"\$\{\s*([A-Za-z0-9_.]+)\s*\}")
+NOTE_EXP_RUN = (
+    " (`dvc exp run -S` also stashed the value in .git's objects: `git gc --prune=now` removes it)"
+)
+STALE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp(\.[^.]+)?$")  # pipeline.io.atomic_path's names
 
 
 def compose(
-    output: Path, overrides: list[str] | None = None, config_dir: Path = CONFIG_DIR
+    output: Path,
+    overrides: list[str] | None = None,
+    config_dir: Path = CONFIG_DIR,
+    check: Callable[[Path], None] | None = None,
 ) -> None:
-    """Compose `config_dir` (with Hydra `overrides`) into `output`, as `dvc exp run` does."""
+    """Compose `config_dir` (with Hydra `overrides`) into `output`, as `dvc exp run` does;
+    `check` sees the composed file before it replaces `output` (an error keeps the old one)."""
     from dvc.utils.hydra import compose_and_dump
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
@@ -48,6 +68,64 @@ def compose(
             compose_and_dump(tmp, str(config_dir.resolve()), None, CONFIG_NAME, "", overrides or [])
         except (HydraException, OmegaConfBaseException) as error:
             raise ConfigError(f"cannot compose {config_dir}/: {first_line(error)}") from None
+        if check is not None:
+            check(tmp)
+
+
+def credentials_error(found: list[tuple[str, str, list[str]]], note: str = "") -> ConfigError:
+    """The refusal of values that carry credentials, naming each key but not the credentials."""
+    shown = "; ".join(f"{key} = {redact_uri(value)}" for key, value, _ in found)
+    keys = [key for key, _, _ in found]
+    if all(key.startswith("tracking.") for key in keys):
+        fix = (
+            "put the URI in MLFLOW_TRACKING_URI, and credentials in MLFLOW_TRACKING_USERNAME / "
+            "MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN)"
+        )
+    else:
+        fix = "remove them from the value and pass them through environment variables"
+    return ConfigError(
+        f"{', '.join(keys)} carries credentials ({shown}), which {PARAMS_FILE}, dvc.lock and "
+        f"MLflow would keep in plain text; {fix}{note}"
+    )
+
+
+def refuse_credentials(path: Path) -> None:
+    """Stop when a value of the composed file at `path` is a URI with credentials."""
+    params = previous(path) or {}
+    found = list(credentials_in(params))
+    if found:
+        raise credentials_error(found)
+
+
+def redact_composed(path: Path) -> None:
+    """Under `dvc exp run`, DVC has written params.yaml with its overrides: when a value carries
+    credentials, write it again with them masked (as DVC writes it), then stop."""
+    params = previous(path) or {}
+    found = list(credentials_in(params))
+    if not found:
+        return
+    from omegaconf import OmegaConf
+
+    secrets = sorted({s for _, _, values in found for s in values}, key=lambda s: (-len(s), s))
+    write_text(path, OmegaConf.to_yaml(OmegaConf.create(without(params, secrets))))
+    raise credentials_error(found, NOTE_EXP_RUN)
+
+
+def remove_stale_temporaries(paths: Iterable[str]) -> list[Path]:
+    """Remove the temporary files a killed stage left beside (or in) its outputs: a stage
+    writes `.<name>.<random>.tmp<suffix>` and renames it, so one that remains is an orphan. DVC
+    runs one stage at a time in a workspace, and this stage runs first."""
+    removed: list[Path] = []
+    for value in paths:
+        path = Path(value)
+        if path.is_absolute() or ".." in path.parts:
+            continue  # outside the project
+        found = path.rglob(".*") if path.is_dir() else path.parent.glob(".*")
+        for file in sorted(found):
+            if STALE.match(file.name) and file.is_file() and not file.is_symlink():
+                file.unlink(missing_ok=True)
+                removed.append(file)
+    return sorted(set(removed))
 
 
 def source_stamp(source: Path) -> str:
@@ -93,10 +171,15 @@ def main() -> None:
     before = None
     if os.environ.get("DVC_EXP_NAME"):
         print(f"params: {PARAMS_FILE} was composed by `dvc exp run`; leaving it as it is")
+        redact_composed(PARAMS_FILE)
     else:
         before = previous(PARAMS_FILE)
-        compose(PARAMS_FILE)
+        compose(PARAMS_FILE, check=refuse_credentials)
     config = load_config()
+    removed = remove_stale_temporaries(config.paths.values())
+    if removed:
+        names = ", ".join(p.as_posix() for p in removed)
+        print(f"params: removed {len(removed)} temporary file(s) a stopped stage left: {names}")
     changed = []
     if before is not None and DVC_FILE.is_file():
         changed = templated_changes(before, config.raw, DVC_FILE.read_text())

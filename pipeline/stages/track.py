@@ -6,25 +6,27 @@ reports and plots, params.yaml, dvc.lock and the dependency lock file, the fitte
 inputs, and tags that lead back to code and data: git commit, dirty flag, dvc.lock digest, dataset
 SHA-256 and the DVC experiment.
 
+Secret-named params are masked (`***`) in the params and in the logged params.yaml and dvc.lock;
+the store's URI is printed without credentials. A stop (SIGTERM, Ctrl-C) marks the run KILLED:
+`run_stage` turns the signal into an interrupt that the run sees.
+
 dvc.lock is logged as it stands when this stage starts: every earlier stage of this execution is
 recorded in it; its `track` entry is the previous run's (DVC writes it after this stage succeeds).
 """
 
 from __future__ import annotations
 
-import signal
 import time
 
 from pipeline.config import load_config
 from pipeline.errors import run_stage
 from pipeline.tracking.config import project_root, redact, resolve_target, tracking_config
 from pipeline.tracking.contents import collect
-from pipeline.tracking.run import interrupt, log_run
+from pipeline.tracking.run import log_run
 
 
 def main() -> None:
     start = time.perf_counter()
-    signal.signal(signal.SIGTERM, interrupt)  # so a stopped run is marked KILLED, not left RUNNING
     config = load_config()
     tracking = tracking_config(config)
     target = resolve_target(tracking, project_root())

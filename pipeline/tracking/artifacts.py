@@ -2,7 +2,8 @@
 
 The folders holding the reports (plots live below them), the data's provenance, params.yaml,
 dvc.lock as it stands when the track stage starts (its `track` entry is the previous run's: DVC
-writes it after this stage succeeds) and the environment's dependency lock.
+writes it after this stage succeeds) and the environment's dependency lock. The copies of
+params.yaml and dvc.lock have the values of secret-named params masked.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.tracking.config import DVC_LOCK, PARAMS_YAML
+from pipeline.tracking.secrets import any_secret, lock_params_secret, mask_yaml
+
+MASKED = {PARAMS_YAML: any_secret, DVC_LOCK: lock_params_secret}  # logged with secrets masked
 
 
 def artifact_paths(config: Config, metrics_files: list[str], lock_file: str) -> list[Path]:
@@ -39,8 +43,13 @@ def artifact_files(paths: list[Path]) -> list[Path]:
 
 
 def stage_artifacts(paths: list[Path], staging: Path) -> None:
-    """Copy the artifact files under `staging` with their project-relative paths: one upload."""
+    """Copy the artifact files under `staging` with their project-relative paths: one upload.
+
+    params.yaml and dvc.lock are copied with the values of secret-named params masked."""
     for file in artifact_files(paths):
         target = staging / file
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(file, target)
+        if file in MASKED:
+            target.write_text(mask_yaml(file.read_text(encoding="utf-8"), MASKED[file]), "utf-8")
+        else:
+            shutil.copyfile(file, target)

@@ -13,10 +13,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from pipeline.config import Config
 from pipeline.errors import PipelineError
+from pipeline.tracking.secrets import redact_uri
 
 SQLITE_PREFIX = "sqlite:///"
 PARAMS_YAML = Path("params.yaml")  # the composed config, written by the params stage
@@ -85,11 +86,5 @@ def safe_name(name: str) -> str:
 
 
 def redact(uri: str) -> str:
-    """`uri` without a password, for messages."""
-    parts = urlsplit(uri)
-    if parts.password is None:
-        return uri
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+    """`uri` without its credentials (password, secret-named query values), for messages."""
+    return redact_uri(uri)

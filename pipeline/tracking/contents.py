@@ -1,9 +1,9 @@
 """Everything one run logs, read from the project before the run opens.
 
-The composed config as dotted params, every metric `dvc metrics show` prints, the reports and
-plots, params.yaml, dvc.lock and the dependency lock file, the fitted model with the training
-split's feature columns for its signature, the train and test splits as dataset inputs, and the
-tags that lead back to code and data.
+The composed config as dotted params (secret-named ones masked), every metric `dvc metrics show`
+prints, the reports and plots, params.yaml, dvc.lock and the dependency lock file, the fitted
+model with the training split's feature columns for its signature, the train and test splits as
+dataset inputs, and the tags that lead back to code and data.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pipeline.tracking.config import TrackingConfig
 from pipeline.tracking.datasets import Split
 from pipeline.tracking.params import flat_params, merge_metrics, numeric_metrics
 from pipeline.tracking.provenance import read_provenance, run_name, run_tags
+from pipeline.tracking.secrets import mask_params
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def collect(config: Config, tracking: TrackingConfig) -> tuple[RunContents, list
     )
     contents = RunContents(
         name=run_name(model.name, provenance),
-        params=flat_params(config.raw),
+        params=mask_params(flat_params(config.raw)),
         metrics=kept,
         tags=run_tags(config.dataset.name, model.name, provenance),
         artifacts=artifact_paths(config, metrics_files, tracking.dependency_lock),

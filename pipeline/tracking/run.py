@@ -1,7 +1,8 @@
 """One MLflow run per pipeline execution: open it, log the contents, close it.
 
-A failure after the run opened marks it FAILED, an interrupt (Ctrl-C, or SIGTERM through
-`interrupt`) KILLED, so no run is left RUNNING; MLflow's own errors become one TrackingError line.
+A failure after the run opened marks it FAILED, an interrupt (Ctrl-C, or SIGTERM, which the stage's
+entry point raises as an interrupt) KILLED, so no run is left RUNNING; MLflow's own errors become
+one TrackingError line.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from pathlib import Path
-from types import FrameType
 
 from pipeline.errors import first_line
 from pipeline.tracking.artifacts import stage_artifacts
@@ -60,8 +60,3 @@ def log_run(contents: RunContents, target: Target) -> tuple[str, str]:
             raise TrackingError(f"{message}: {first_line(error)}") from error
         mlflow.end_run("FINISHED")
     return run.info.run_id, info.model_uri
-
-
-def interrupt(signum: int, frame: FrameType | None) -> None:
-    """A SIGTERM handler: stop as Ctrl-C does, so a stopped run is marked KILLED, not RUNNING."""
-    raise KeyboardInterrupt(f"signal {signum}")

@@ -1,18 +1,19 @@
 """The tracking store: fail fast when a server does not answer, serialise writers of one SQLite
-file, and find or create the experiment that receives the run."""
+file (a lock file in the project's .dvc/tmp/, removed after use), and find or create the
+experiment that receives the run."""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import hashlib
-import tempfile
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.tracking.config import SQLITE_PREFIX, Target, TrackingError, redact
+from pipeline.tracking.config import SQLITE_PREFIX, Target, TrackingError, project_root, redact
 
 PROBE_TIMEOUT_S = 5.0
 
@@ -40,21 +41,49 @@ def root_cause(error: BaseException) -> str:
     return text[-1] if text else type(error).__name__
 
 
+def lock_path(uri: str, root: Path) -> Path:
+    """The lock file of a SQLite store: in the project's temporary folder (DVC's .dvc/tmp/),
+    named from a hash of the store's path, so every writer of one store takes the same lock."""
+    store = Path(uri[len(SQLITE_PREFIX) :]).resolve()
+    key = hashlib.sha256(str(store).encode()).hexdigest()[:16]
+    return root / ".dvc" / "tmp" / f"track-{key}.lock"
+
+
 @contextlib.contextmanager
-def store_lock(uri: str) -> Iterator[None]:
-    """Serialise runs written to the same SQLite file from this machine (queue workers in
-    parallel); other stores handle concurrent clients themselves."""
+def store_lock(uri: str, root: Path | None = None) -> Iterator[None]:
+    """Serialise runs written to the same SQLite file from this project (queue workers in
+    parallel); other stores handle concurrent clients themselves.
+
+    The lock file is removed after use, without a race: a writer that locked a file another one
+    removed meanwhile (its inode is no longer the one at the path) lets go and tries again, and
+    the file is removed only while locked.
+    """
     if not uri.startswith(SQLITE_PREFIX):
         yield
         return
-    key = hashlib.sha256(uri.encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"pipeline-track-{key}.lock"
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    path = lock_path(uri, project_root() if root is None else root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            mine = os.fstat(fd)
+            try:
+                current = os.stat(path, follow_symlinks=False)
+            except FileNotFoundError:
+                current = None
+        except BaseException:
+            os.close(fd)
+            raise
+        if current is not None and (current.st_dev, current.st_ino) == (mine.st_dev, mine.st_ino):
+            break
+        os.close(fd)  # removed or replaced by the writer before us: lock the one there now
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        os.close(fd)
 
 
 def experiment_id(client: Any, target: Target) -> str:

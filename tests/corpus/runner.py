@@ -47,6 +47,7 @@ class Case:
     error: str | None = None  # regex the one error line must match; None: every stage succeeds
     warnings: tuple[str, ...] = ()  # regexes each matched by some line of the stages' output
     check: Callable[[Path], None] | None = None  # after success: the result is right
+    after_error: Callable[[Path], None] | None = None  # after the error: what the folder holds
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ def run_case(case: Case, folder: Path, capsys: pytest.CaptureFixture[str]) -> Ou
         run_stage(params)
     except SystemExit as stop:
         captured = capsys.readouterr()
+        if case.after_error is not None:
+            case.after_error(folder)
         return Outcome(int(stop.code or 0), "params", captured.out, captured.err)
     for name in case.stages:
         before = snapshot(folder)
@@ -94,6 +97,8 @@ def run_case(case: Case, folder: Path, capsys: pytest.CaptureFixture[str]) -> Ou
                 p for p, t in snapshot(folder).items() if before.get(p) != t and p != _report(name)
             )
             assert not written, f"stage {name} failed yet wrote {written}"
+            if case.after_error is not None:
+                case.after_error(folder)
             return Outcome(int(stop.code or 0), name, captured.out, captured.err)
     captured = capsys.readouterr()
     return Outcome(0, None, captured.out, captured.err)
