@@ -109,9 +109,24 @@ def run_stage(main: Callable[[], None]) -> None:
         sys.exit(2)
     except KeyboardInterrupt as error:
         signum = error.signum if isinstance(error, Interrupted) else int(signal.SIGINT)
-        print(
-            f"error: interrupted by {SIGNAL_NAMES.get(signum, f'signal {signum}')}; no output "
-            "was left half-written (each is renamed into place when complete), re-run dvc repro",
-            file=sys.stderr,
-        )
+        print(stop_line(signum), file=sys.stderr)
         sys.exit(128 + signum)
+
+
+def stop_line(signum: int) -> str:
+    return (
+        f"error: interrupted by {SIGNAL_NAMES.get(signum, f'signal {signum}')}; no output was "
+        "left half-written (each is renamed into place when complete), re-run dvc repro"
+    )
+
+
+def _stopped_while_starting(signum: int, frame: FrameType | None) -> None:
+    print(stop_line(signum), file=sys.stderr)
+    os._exit(128 + signum)
+
+
+def stop_while_starting() -> None:
+    """A stop before `run_stage` takes over (a stage's imports take seconds) is the same one
+    line: nothing has been written yet, so the process ends at once."""
+    for signum in SIGNAL_NAMES:
+        signal.signal(signum, _stopped_while_starting)
