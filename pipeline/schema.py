@@ -88,9 +88,19 @@ def resolve_task(target: pd.Series, declared: str) -> str:
     return declared
 
 
+def sorted_labels(values: list[Any]) -> list[Any]:
+    """Distinct labels in order: numbers (and booleans) by value, text as text; a mix of types
+    that cannot be compared, as text."""
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=str)
+
+
 def binary_labels(target: pd.Series, positive_label: Label) -> tuple[Label, Label]:
-    """(negative, positive) original labels; the positive defaults to the larger sorted label."""
-    values = sorted(target.dropna().unique().tolist(), key=str)
+    """(negative, positive) original labels; the positive defaults to the larger of the two sorted
+    labels: 10 over 9, 1.0 over 0.0, True over False, 'yes' over 'no'."""
+    values = sorted_labels(target.dropna().unique().tolist())
     if positive_label is None:
         return values[0], values[1]
     for value in values:

@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline.config import DatasetConfig
 from pipeline.data.split import SplitConfig, split
 from pipeline.errors import ConfigError, DataValidationError
-from pipeline.schema import Schema, binary_labels, is_categorical, resolve_task
+from pipeline.schema import Schema, binary_labels, is_categorical, resolve_task, sorted_labels
 from pipeline.tasks import Label
 
 
@@ -51,7 +51,7 @@ def build_schema(frame: pd.DataFrame, dataset: DatasetConfig, features: Features
         labels = binary_labels(frame[dataset.target], dataset.positive_label)
         classes = (0, 1)
     elif task == "multiclass":
-        labels = classes = tuple(sorted(frame[dataset.target].unique().tolist(), key=str))
+        labels = classes = tuple(sorted_labels(frame[dataset.target].dropna().unique().tolist()))
     else:
         labels = classes = ()
     return Schema(

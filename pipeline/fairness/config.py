@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from pipeline.errors import ConfigError
@@ -35,8 +36,14 @@ class FairnessConfig:
     mitigation_constraints: tuple[str, ...]
     mitigation_eps: float
     mitigation_max_iter: int
+    # attribute -> increasing edges: a numeric attribute audited by bins (<25, 25-45, >=45)
+    bins: dict[str, tuple[float, ...]] | None = None
 
     def __post_init__(self) -> None:
+        if self.bins is not None:
+            object.__setattr__(
+                self, "bins", {str(k): bin_edges(k, v) for k, v in self.bins.items()}
+            )
         for key in ("min_group_size", "min_positives", "min_negatives", "n_boot"):
             if getattr(self, key) < 0:
                 raise ConfigError(f"fairness.{key} is {getattr(self, key)}; use 0 or more")
@@ -56,3 +63,18 @@ class FairnessConfig:
                 raise ConfigError(
                     f"fairness.mitigation_constraints names {name!r}; use {', '.join(CONSTRAINTS)}"
                 )
+
+
+def bin_edges(attribute: str, edges: object) -> tuple[float, ...]:
+    """The edges of fairness.bins.<attribute> as floats: one or more finite, increasing numbers."""
+    key = f"fairness.bins.{attribute}"
+    if not isinstance(edges, list | tuple) or not edges:
+        raise ConfigError(
+            f"{key} is {edges!r}; give a list of increasing numbers, e.g. [25, 45, 65]"
+        )
+    for edge in edges:
+        if isinstance(edge, bool) or not isinstance(edge, int | float) or not math.isfinite(edge):
+            raise ConfigError(f"{key} has {edge!r}; every edge must be a finite number")
+    if any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
+        raise ConfigError(f"{key} is {list(edges)}; the edges must increase, e.g. [25, 45, 65]")
+    return tuple(float(edge) for edge in edges)

@@ -3,13 +3,13 @@ which groups are left out of disparities and verdicts."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, DataValidationError
 from pipeline.fairness.config import FairnessConfig
 from pipeline.schema import Schema
 
@@ -60,10 +60,36 @@ class Groups:
     sizes: np.ndarray
 
 
-def factorize(column: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """(code of each row, -1 where missing; sorted distinct values as text)."""
+def factorize(
+    column: pd.Series, bins: Mapping[str, Sequence[float]] | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """(code of each row, -1 where missing; its groups as text): the sorted distinct values, or,
+    when `bins` has edges for the column (fairness.bins), its bins in order."""
+    if bins and column.name in bins:
+        return binned(column, bins[str(column.name)])
     codes, uniques = pd.factorize(column, sort=True, use_na_sentinel=True)
     return codes.astype(np.int64, copy=False), [str(value) for value in uniques]
+
+
+def bin_labels(edges: Sequence[float]) -> list[str]:
+    """Readable labels of the bins that `edges` make: <25, 25-45, 45-65, >=65."""
+    text = [f"{edge:g}" for edge in edges]
+    dash = " to " if edges[0] < 0 else "-"
+    middle = [f"{a}{dash}{b}" for a, b in zip(text, text[1:], strict=False)]
+    return [f"<{text[0]}", *middle, f">={text[-1]}"]
+
+
+def binned(column: pd.Series, edges: Sequence[float]) -> tuple[np.ndarray, list[str]]:
+    """(bin of each row, -1 where missing; the bins' labels); a bin holds its lower edge."""
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        raise DataValidationError(
+            f"fairness.bins bins '{column.name}', which is not numeric ({column.dtype}); "
+            "remove it from fairness.bins"
+        )
+    values = column.to_numpy(dtype=float, na_value=np.nan)
+    codes = np.searchsorted(np.asarray(edges, dtype=float), values, side="right").astype(np.int64)
+    codes[np.isnan(values)] = -1
+    return codes, bin_labels(edges)
 
 
 def combine(factorized: Sequence[tuple[np.ndarray, list[str]]]) -> Groups:

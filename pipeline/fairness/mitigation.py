@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline.errors import first_line
 from pipeline.fairness.audit import audit
 from pipeline.fairness.config import FairnessConfig
-from pipeline.fairness.groups import MISSING_GROUP, audit_specs
+from pipeline.fairness.groups import MISSING_GROUP, audit_specs, factorize
 from pipeline.fairness.headline import HEADLINE, headline
 from pipeline.fairness.mitigation_result import (
     MitigationComparison,
@@ -52,8 +52,12 @@ def mitigated_predictions(
     }
 
     def sensitive(frame: pd.DataFrame) -> pd.DataFrame:
-        columns = frame[list(attributes)].astype(object)
-        return columns.where(columns.notna(), MISSING_GROUP).astype(str)
+        """The audit's groups as text (binned by fairness.bins, `(missing)` where missing)."""
+        groups = {}
+        for name in attributes:
+            codes, labels = factorize(frame[name], settings.bins)
+            groups[name] = np.asarray([*labels, MISSING_GROUP], dtype=object)[codes]
+        return pd.DataFrame(groups, index=frame.index)
 
     x_train, y_train, a_train = train[schema.features], train[schema.target], sensitive(train)
     x_test, a_test = test[schema.features], sensitive(test)

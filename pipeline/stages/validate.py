@@ -11,6 +11,7 @@ from pipeline.config import load_config
 from pipeline.correlation.config import CorrelationConfig
 from pipeline.data.checks import ValidationConfig, validate
 from pipeline.errors import DataValidationError, run_stage
+from pipeline.fairness.config import FairnessConfig
 from pipeline.io import write_json
 from pipeline.models.config import read_model
 
@@ -20,11 +21,18 @@ def main() -> None:
     frame = pd.read_parquet(config.paths.raw)
     limits = config.section(ValidationConfig, "validation")
     correlation = config.section(CorrelationConfig, "correlation")
-    result = validate(frame, config.dataset, limits, read_model(config).task, correlation)
+    fairness = config.section(FairnessConfig, "fairness")
+    model_task = read_model(config).task
+    result = validate(frame, config.dataset, limits, model_task, correlation, fairness)
     write_json(config.paths.validation, result.to_json())
     for warning in result.warnings:
         where = f"'{warning.column}': " if warning.column else ""
         print(f"validate: warning: {where}{warning.message}")
+    if result.positive_label is not None:
+        print(
+            f"validate: binary target '{config.dataset.target}': positive class "
+            f"{result.positive_label!r} (dataset.positive_label)"
+        )
     if result.errors:
         more = len(result.errors) - 1
         suffix = f" (and {more} more in {config.paths.validation})" if more else ""

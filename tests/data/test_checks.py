@@ -129,3 +129,61 @@ def test_the_result_reads_back_as_written() -> None:
         "message": messages(report, "errors")[0],
     }
     assert ValidationResult.from_json(written) == report
+
+
+def test_the_positive_class_is_chosen_by_value_and_read_back() -> None:
+    data = frame().assign(y=[9, 10] * 20)
+    report = validate(data, dataset(), LIMITS, "classification")
+    assert report.task == "binary" and report.positive_label == 10
+    written = json.loads(dumps_json(report.to_json()))
+    assert written["positive_label"] == 10
+    assert ValidationResult.from_json(written) == report
+    report = validate(frame(), dataset(positive_label="no"), LIMITS, "classification")
+    assert report.positive_label == "no"
+    assert (
+        validate(frame().assign(y=range(40)), dataset(), LIMITS, "regression").positive_label
+        is None
+    )
+
+
+def test_spelling_variants_in_the_target_are_the_one_target_error() -> None:
+    labels = ["yes", " yes", "Yes ", "YES", "no", "No", "maybe"]
+    data = frame(42).assign(y=labels * 6)
+    report = validate(data, dataset(), LIMITS, "classification")
+    assert report.task is None
+    (error,) = [e for e in report.errors if e.column == "y"]
+    assert error.message == (
+        "target 'y' has labels that differ only in case or spaces and would count as different "
+        "classes: ' yes', 'YES', 'Yes ', 'yes'; 'No', 'no'; set dataset.normalise_text=true, or "
+        "fix the source"
+    )
+
+
+def test_spelling_variants_split_sensitive_groups_or_feature_categories() -> None:
+    data = frame().assign(sex=["f", "F", "m", "m "] * 10, colour=["red", "Red"] * 20)
+    report = validate(data, dataset(), LIMITS, "classification")
+    assert messages(report, "errors") == [
+        "sensitive column 'sex' has values that differ only in case or spaces and would count as "
+        "different groups: 'F', 'f'; 'm', 'm '; set dataset.normalise_text=true, or fix the source"
+    ]
+    (warning,) = [w for w in report.warnings if w.check == "spelling"]
+    assert warning.column == "colour" and "'Red', 'red'" in warning.message
+
+
+@pytest.mark.parametrize("column", ["x", "y"])
+def test_infinite_values_are_an_error_naming_the_column_and_count(column) -> None:
+    data = frame().assign(y=np.linspace(0, 1, 40))
+    data.loc[[1, 5, 7], column] = [np.inf, -np.inf, np.inf]
+    report = validate(data, dataset(), LIMITS, "regression")
+    role = "target" if column == "y" else "column"
+    assert messages(report, "errors") == [
+        f"{role} '{column}' has 3 infinite values (inf or -inf); replace them in the source, or "
+        "mark them missing (for a CSV, add the tokens to dataset.na_values)"
+    ]
+
+
+def test_numbers_read_as_text_are_a_warning() -> None:
+    data = frame().assign(x=[f"{v:.2f}".replace(".", ",") for v in np.linspace(1, 9, 40)])
+    report = validate(data, dataset(), LIMITS, "classification")
+    (warning,) = [w for w in report.warnings if w.check == "numbers_as_text"]
+    assert warning.column == "x" and warning.message.endswith('set dataset.decimal=","')

@@ -3,11 +3,14 @@ groups and groups without positives are reported, flagged and left out of dispar
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 from fairlearn import metrics as flm
 from fairness.cases import TOL, binary_case, key_label, run_audit, schema, settings
 
-from pipeline.fairness.groups import MISSING_GROUP
+from pipeline.errors import DataValidationError
+from pipeline.fairness.groups import MISSING_GROUP, bin_labels, combine, factorize
 
 
 def test_a_group_without_positives_is_null_flagged_and_left_out() -> None:
@@ -70,3 +73,38 @@ def test_small_groups_are_reported_but_not_compared() -> None:
     )
     ours = joint["disparities"]["between_groups"]["demographic_parity_difference"]["value"]
     assert ours == pytest.approx(expected, abs=TOL)
+
+
+def test_bins_have_plain_labels_in_order_and_keep_missing_apart() -> None:
+    age = pd.Series([18, 25, 44.9, 45, 64, 65, 90, None], name="age")
+    codes, labels = factorize(age, {"age": (25.0, 45.0, 65.0)})
+    assert labels == ["<25", "25-45", "45-65", ">=65"]
+    assert codes.tolist() == [0, 1, 1, 2, 2, 3, 3, -1]
+    oracle = pd.cut(age, [-np.inf, 25, 45, 65, np.inf], right=False, labels=False)
+    assert codes[:-1].tolist() == oracle[:-1].astype(int).tolist()
+    groups = combine([(codes, labels)])
+    assert groups.labels == ("<25", "25-45", "45-65", ">=65", MISSING_GROUP)
+    assert groups.sizes.tolist() == [1, 2, 2, 2, 1]
+    # other columns and no bins: the sorted values, as before
+    assert factorize(age.rename("other"), {"age": (25.0,)})[1][:2] == ["18.0", "25.0"]
+
+
+def test_bin_labels_of_fractions_and_negative_edges() -> None:
+    assert bin_labels((0.5,)) == ["<0.5", ">=0.5"]
+    assert bin_labels((-10.0, 0.0, 2.5)) == ["<-10", "-10 to 0", "0 to 2.5", ">=2.5"]
+
+
+def test_binning_a_text_column_is_an_error_naming_the_key() -> None:
+    with pytest.raises(DataValidationError, match="fairness.bins bins 'sex', which is not numeric"):
+        factorize(pd.Series(["f", "m"], name="sex"), {"sex": (1.0,)})
+
+
+def test_the_audit_groups_a_binned_attribute_by_its_bins() -> None:
+    frame = binary_case(3, 1200)
+    frame["age"] = np.random.default_rng(3).integers(18, 90, len(frame))
+    found = settings(n_boot=0, bins={"age": [30, 50]}, sensitive=["age"])
+    report, _ = run_audit(frame, schema(sensitive=("sex", "race", "age")), found, 0)
+    groups = report["audits"]["age"]["groups"]
+    assert list(groups) == ["<30", "30-50", ">=50"]
+    sizes = pd.cut(frame["age"], [0, 30, 50, 100], right=False).value_counts(sort=False)
+    assert [groups[g]["count"] for g in groups] == sizes.tolist()
