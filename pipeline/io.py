@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.text import csv_cell
+
 PICKLE_PROTOCOL = 5
 # Significant digits of every float written to JSON and CSV. Ten is more than any statistic here
 # means (a p-value or an interval needs two or three), and few enough that a difference in the
@@ -89,8 +91,16 @@ def write_parquet(path: str | Path, frame: pd.DataFrame) -> None:
 
 
 def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
+    """`frame` as CSV: floats to FLOAT_DIGITS digits, and text cells (header included) that a
+    spreadsheet would run as formulas quoted (`text.csv_cell`); numbers are written as they are."""
+    safe = frame.copy()
+    safe.columns = [csv_cell(column) for column in frame.columns]
+    for i in range(frame.shape[1]):
+        column = frame.iloc[:, i]
+        if column.dtype == object or isinstance(column.dtype, pd.CategoricalDtype | pd.StringDtype):
+            safe.isetitem(i, column.astype(object).map(csv_cell))
     write_text(
-        path, frame.to_csv(index=False, lineterminator="\n", float_format=f"%.{FLOAT_DIGITS}g")
+        path, safe.to_csv(index=False, lineterminator="\n", float_format=f"%.{FLOAT_DIGITS}g")
     )
 
 

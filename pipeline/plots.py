@@ -13,6 +13,9 @@ from pipeline.io import atomic_path  # noqa: E402
 
 plt.rcParams["svg.hashsalt"] = "pipeline"  # fixed ids inside SVG files
 plt.rcParams["svg.fonttype"] = "none"  # text stays text, no embedded glyph paths
+# Labels come from the data: draw every one literally (`$x^$` is a group, not math text).
+plt.rcParams["text.parse_math"] = False
+plt.rcParams["text.usetex"] = False
 
 METADATA = {
     ".png": {"Software": None},

@@ -10,6 +10,7 @@ PACKAGE = ROOT / "pipeline"
 STAGES = "pipeline.stages"
 GROUND_FLOOR = {
     "config", "environment", "errors", "io", "plots", "predictions", "schema", "sums", "tasks",
+    "text",
 }  # fmt: skip
 MAX_LINES = 350
 

@@ -1,5 +1,6 @@
 """The correlation stage's heatmaps: association strength, and mutual information on a
-correlation scale, over every pair of columns."""
+correlation scale, over every pair of columns. File names are fixed (correlation.result); column
+names are drawn literally, invisible characters shown (`text.drawn`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from matplotlib.figure import Figure
 from pipeline.correlation.result import HEATMAP, MUTUAL_INFO_HEATMAP
 from pipeline.correlation.sections import Matrices
 from pipeline.plots import plt, save_figure
+from pipeline.text import drawn
 
 
 def heatmap(matrix: np.ndarray, names: Sequence[str], title: str) -> Figure:
@@ -35,7 +37,7 @@ def heatmap(matrix: np.ndarray, names: Sequence[str], title: str) -> Figure:
 
 def write_figures(matrix: Matrices, folder: Path) -> None:
     """The strength heatmap, and the mutual-information one when it was computed."""
-    names = list(matrix.columns)
+    names = [drawn(str(name)) for name in matrix.columns]
     save_figure(
         heatmap(matrix.get("strength"), names,
                 "Association strength (training split)\n|Pearson r| numeric pairs, eta "

@@ -115,6 +115,29 @@ def audit_one(
     return MulticlassAudit(*head, comparison=result, classes=tuple(classes))
 
 
+def verdict_status(audits: tuple[Audit | MulticlassAudit, ...], settings: FairnessConfig) -> str:
+    """The failed criteria of the audits, or `nothing assessed` when no audit had two groups
+    above the size limits, with the limits and what to change."""
+    failed = sum(r.verdict.verdict == "fail" for found in audits for r in found.verdict_rows())
+    empty = [found.name for found in audits if not found.assessed]
+    if not empty:
+        return f"{failed} failed criteria in {len(audits)} audits"
+    why = (
+        "no two groups reach the size limits (fairness.min_group_size="
+        f"{settings.min_group_size}, fairness.min_positives={settings.min_positives}, "
+        f"fairness.min_negatives={settings.min_negatives}); merge rare levels into fewer "
+        "groups, bin a numeric attribute with fairness.bins, or use a larger test split "
+        "(split.test_size)"
+    )
+    if len(empty) == len(audits):
+        return f"nothing assessed in {len(audits)} audits: {why}"
+    names = ", ".join(empty)
+    return (
+        f"{failed} failed criteria in {len(audits) - len(empty)} of {len(audits)} audits; "
+        f"nothing assessed for {names}: {why}"
+    )
+
+
 def audit(
     predictions: Predictions, schema: Schema, settings: FairnessConfig, seed: int
 ) -> FairnessResult:
@@ -142,7 +165,9 @@ def audit(
         )
     else:
         factorized = {
-            a: factorize(predictions.sensitive[a]) for spec in specs for a in spec.attributes
+            a: factorize(predictions.sensitive[a], settings.bins)
+            for spec in specs
+            for a in spec.attributes
         }
         for spec in specs:
             groups = combine([factorized[a] for a in spec.attributes])
@@ -150,9 +175,7 @@ def audit(
         if y.task == "regression":
             status = f"{len(audits)} audits; regression has no verdict criteria"
         else:
-            rows = [row for found in audits.values() for row in found.verdict_rows()]
-            failed = sum(row.verdict.verdict == "fail" for row in rows)
-            status = f"{failed} failed criteria in {len(audits)} audits"
+            status = verdict_status(tuple(audits.values()), settings)
     return FairnessResult(
         task=y.task,
         n_rows=len(predictions.y_true),

@@ -1,5 +1,6 @@
 """The figures under paths.fairness_plots/figures: per audit, each group's plotted metrics with
-their intervals; the mitigation comparison. File names come from `result.figure_name`."""
+their intervals; the mitigation comparison. Each audit's file is recorded in its result
+(`result.figure_file`); names and groups from the data are drawn literally (`drawn`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from pipeline.text import drawn
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -42,11 +45,11 @@ def audit_figure(name: str, frames: dict[str, pd.DataFrame]) -> Figure:
         overall = frame["overall"].dropna()
         if len(overall) and frame["group"].str.contains(" | class ", regex=False).sum() == 0:
             ax.axvline(overall.iloc[0], color="k", linestyle="--", linewidth=0.8, label="overall")
-        ax.set_yticks(y, [g.split(": ", 1)[1] for g in frame["group"]], fontsize=7)
+        ax.set_yticks(y, [drawn(g.removeprefix(f"{name}: ")) for g in frame["group"]], fontsize=7)
         ax.set_title(metric, fontsize=9)
         ax.grid(axis="x", alpha=0.3)
     np.atleast_1d(axes)[0].legend(fontsize=7)
-    fig.suptitle(f"{name}: per-group metrics with bootstrap intervals", fontsize=10)
+    fig.suptitle(f"{drawn(name)}: per-group metrics with bootstrap intervals", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -69,7 +72,7 @@ def mitigation_figure(table: pd.DataFrame) -> Figure:
                 row[disparity],
                 row["accuracy_score"],
                 marker=markers.get(audit_name, "o"),
-                label=f"{model} ({audit_name})",
+                label=f"{model} ({drawn(str(audit_name))})",
             )
         ax.set_xlabel(disparity, fontsize=8)
         ax.grid(alpha=0.3)

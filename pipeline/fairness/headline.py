@@ -1,5 +1,6 @@
 """The flat metrics file for `dvc metrics` (fairness_metrics.json): per audit, each headline
-disparity by the verdicts' method (multiclass: of the worst class) and the failed criteria."""
+disparity by the verdicts' method (multiclass: of the worst class), the criteria assessed and the
+failed ones (null when none was assessed)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,10 @@ def headline(audit: Audit | MulticlassAudit, task: str) -> dict[str, Value]:
         defined = [v for v in values if v is not None]
         worst = max if key.endswith("difference") else min
         out[key] = worst(defined) if defined else None
-    out["criteria_failed"] = sum(v.verdict == "fail" for _, verdicts in blocks for v in verdicts)
+    # with no criterion assessed (every group below the size limits), "0 failed" would be false
+    failed = sum(v.verdict == "fail" for _, verdicts in blocks for v in verdicts)
+    out["criteria_assessed"] = audit.assessed
+    out["criteria_failed"] = failed if audit.assessed else None
     return out
 
 

@@ -2,14 +2,14 @@
 reader (report, track) through `FairnessResult.read`, never as a raw dict.
 
 `to_json()` gives exactly the dict the stage writes (io.write_json rounds its floats) and
-`from_json()` reads it back. Figures are found through `figure_name`, which the stage writes by.
+`from_json()` reads it back. Each audit records the file of its figure (`figure_file`), which the
+stage writes and readers find only through the result.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -18,14 +18,15 @@ from pipeline.fairness.config import FairnessConfig
 from pipeline.fairness.estimates import Comparison, GroupRow, Verdict, read_verdicts, verdicts_json
 from pipeline.fairness.mitigation_result import Mitigation, read_mitigation
 from pipeline.io import read_json
+from pipeline.text import inside, safe_filename
 
 FIGURES = "figures"  # the folder of the figures, under paths.fairness_plots
 
 
-def figure_name(audit_name: str) -> str:
-    """The file name of an audit's figure: its name with anything but letters, digits, `.`, `-`
-    and `_` replaced by `_` (`marital status` -> `marital_status.png`)."""
-    return re.sub(r"[^\w.-]", "_", audit_name) + ".png"
+def figure_file(audit_name: str) -> str:
+    """Where the stage writes an audit's figure, relative to paths.fairness_plots: a safe file
+    name made from the audit's name (`marital status` -> `figures/marital_status-<hash>.png`)."""
+    return f"{FIGURES}/{safe_filename(audit_name, '.png')}"
 
 
 class VerdictRow(NamedTuple):
@@ -43,24 +44,29 @@ class AuditBase:
     attributes: tuple[str, ...]
     n_missing: int  # rows whose attribute (any of them) is missing: the `(missing)` group
     comparison: Comparison  # multiclass: of the accuracy per group
+    # the figure file the stage wrote, relative to paths.fairness_plots; None: none written
+    figure: str | None = field(default=None, kw_only=True)
 
     @property
     def groups(self) -> tuple[GroupRow, ...]:
         return self.comparison.groups
 
-    @property
-    def figure(self) -> str:
-        """The file name of the audit's figure, in the FIGURES folder of paths.fairness_plots."""
-        return figure_name(self.name)
+    def figure_path(self, plots: str | Path) -> Path | None:
+        """The recorded figure under `plots`; None without one, or when the recorded name
+        resolves outside `plots`."""
+        return None if self.figure is None else inside(plots, self.figure)
 
-    def figure_path(self, plots: str | Path) -> Path:
-        return Path(plots) / FIGURES / self.figure
+    @property
+    def assessed(self) -> int:
+        """How many verdicts have a value (a criterion needs two groups above the size limits)."""
+        return sum(row.verdict.verdict is not None for row in self.verdict_rows())
 
     def verdict_rows(self) -> tuple[VerdictRow, ...]:
         raise NotImplementedError
 
     def head_json(self) -> dict[str, Any]:
-        return {"attributes": list(self.attributes), "n_missing": self.n_missing}
+        out = {"attributes": list(self.attributes), "n_missing": self.n_missing}
+        return out | ({} if self.figure is None else {"figure": self.figure})
 
 
 @dataclass(frozen=True)
@@ -106,13 +112,14 @@ class MulticlassAudit(AuditBase):
 def read_audit(name: str, data: Mapping[str, Any]) -> Audit | MulticlassAudit:
     """An audit back from fairness.json; a multiclass one holds `classes`, not `verdicts`."""
     head = (name, tuple(data["attributes"]), data["n_missing"], Comparison.from_json(data))
+    figure = data.get("figure")
     if "classes" in data:
         classes = tuple(
             ClassAudit(label, Comparison.from_json(found), read_verdicts(found["verdicts"]))
             for label, found in data["classes"].items()
         )
-        return MulticlassAudit(*head, classes=classes)
-    return Audit(*head, verdicts=read_verdicts(data["verdicts"]))
+        return MulticlassAudit(*head, classes=classes, figure=figure)
+    return Audit(*head, verdicts=read_verdicts(data["verdicts"]), figure=figure)
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,11 @@ class FairnessResult:
     audits: tuple[Audit | MulticlassAudit, ...]
     status: str
     mitigation: Mitigation | None = None  # with fairness.mitigation
+
+    def with_figures(self) -> FairnessResult:
+        """The result with each audit's figure file (`figure_file`) recorded."""
+        audits = tuple(replace(a, figure=figure_file(a.name)) for a in self.audits)
+        return replace(self, audits=audits)
 
     def audit(self, name: str) -> Audit | MulticlassAudit:
         """The audit of attribute (or combination) `name`."""

@@ -14,6 +14,7 @@ from pipeline.models.crossval import CrossvalResult
 from pipeline.models.evaluation import EvaluateConfig, Metrics
 from pipeline.report import sections
 from pipeline.report.markup import Page
+from pipeline.schema import read_schema
 
 
 def build(config: Config, model_name: str, figures_dir: Path) -> tuple[str, str]:
@@ -24,8 +25,9 @@ def build(config: Config, model_name: str, figures_dir: Path) -> tuple[str, str]
     page = Page(f"{provenance.dataset}: {model_name}")
     sections.data(page, provenance, validation)
     metrics = Metrics.from_json(read_json(paths.metrics))
+    positive = read_schema(paths.schema).positive_label
     sections.performance(
-        page, str(validation.task), config.seed, metrics,
+        page, str(validation.task), positive, config.seed, metrics,
         Metrics.from_json(read_json(paths.baselines)),
         config.section(EvaluateConfig, "evaluate"), Path(paths.evaluate_plots), figures_dir,
     )  # fmt: skip

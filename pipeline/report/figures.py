@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipeline.plots import plt, save_figure
 from pipeline.report.markup import table
+from pipeline.text import csv_text, drawn
 
 
 def curve_figures(plot_dir: Path, out_dir: Path) -> list[Path]:
@@ -40,7 +41,8 @@ def confusion(plot_dir: Path, out_dir: Path) -> tuple[tuple[str, str], Path | No
     """The confusion matrix as a table and as a figure (classification tasks only)."""
     if not (plot_dir / "confusion.csv").is_file():
         return ("", ""), None
-    data = pd.read_csv(plot_dir / "confusion.csv", dtype=str)
+    # labels as written, back from their CSV cells (io.write_csv quotes formula-like text)
+    data = pd.read_csv(plot_dir / "confusion.csv", dtype=str, keep_default_na=False).map(csv_text)
     counts = pd.crosstab(data["actual"], data["predicted"])
     rows = [{"actual \\ predicted": str(a), **{str(p): int(counts.loc[a, p]) for p in counts}}
             for a in counts.index]  # fmt: skip
@@ -50,8 +52,8 @@ def confusion(plot_dir: Path, out_dir: Path) -> tuple[tuple[str, str], Path | No
     for (i, j), value in pd.DataFrame(grid).stack().items():
         colour = "white" if value > grid.max() / 2 else "black"
         axes.text(j, i, str(value), ha="center", va="center", fontsize=8, color=colour)
-    axes.set_xticks(range(len(counts.columns)), [str(c) for c in counts.columns])
-    axes.set_yticks(range(len(counts.index)), [str(c) for c in counts.index])
+    axes.set_xticks(range(len(counts.columns)), [drawn(str(c)) for c in counts.columns])
+    axes.set_yticks(range(len(counts.index)), [drawn(str(c)) for c in counts.index])
     axes.set(xlabel="predicted", ylabel="actual", title="Confusion matrix (test)")
     figure.tight_layout()
     path = out_dir / "confusion.png"

@@ -1,11 +1,15 @@
-"""HTML and Markdown side by side: every block of the report is written to both at once."""
+"""HTML and Markdown side by side: every block of the report is written to both at once.
+
+Every string given to a block is text, never markup: it may come from the data (a column name, a
+category value), so each writer escapes it and shows invisible characters (pipeline.text)."""
 
 from __future__ import annotations
 
 import base64
-import html
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from pipeline.text import html_text, markdown_line, markdown_text
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
 color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;
@@ -28,18 +32,16 @@ def cell_class(value: object) -> str:
 
 def table(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> tuple[str, str]:
     """The same rows as an HTML table and as a Markdown table."""
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    head = "".join(f"<th>{html_text(c)}</th>" for c in columns)
     body = "".join(
         "<tr>"
-        + "".join(
-            f"<td{cell_class(r.get(c))}>{html.escape(number(r.get(c)))}</td>" for c in columns
-        )
+        + "".join(f"<td{cell_class(r.get(c))}>{html_text(number(r.get(c)))}</td>" for c in columns)
         + "</tr>"
         for r in rows
     )
     markdown = "\n".join(
-        ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        + ["| " + " | ".join(number(r.get(c)) for c in columns) + " |" for r in rows]
+        ["| " + " | ".join(map(markdown_text, columns)) + " |", "|" + "---|" * len(columns)]
+        + ["| " + " | ".join(markdown_text(number(r.get(c))) for c in columns) + " |" for r in rows]
     )
     return f"<table><tr>{head}</tr>{body}</table>", markdown
 
@@ -47,7 +49,7 @@ def table(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> tuple
 def image(path: Path, inline: bool = False) -> str:
     """A PNG embedded in the page (the page stays one self-contained file)."""
     data = base64.b64encode(path.read_bytes()).decode("ascii")
-    tag = f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
+    tag = f'<img alt="{html_text(path.stem)}" src="data:image/png;base64,{data}">'
     return tag if inline else f"<p>{tag}</p>"
 
 
@@ -56,22 +58,22 @@ class Page:
 
     def __init__(self, title: str) -> None:
         self.title = title
-        self.html = [f"<h1>{html.escape(title)}</h1>"]
-        self.text = [f"# {title}", ""]
+        self.html = [f"<h1>{html_text(title)}</h1>"]
+        self.text = [f"# {markdown_text(title)}", ""]
 
     def section(self, heading: str, paragraph: str = "") -> None:
-        self.html.append(f"<h2>{html.escape(heading)}</h2>")
-        self.text.extend([f"## {heading}", ""])
+        self.html.append(f"<h2>{html_text(heading)}</h2>")
+        self.text.extend([f"## {markdown_text(heading)}", ""])
         if paragraph:
             self.paragraph(paragraph)
 
     def subsection(self, heading: str) -> None:
-        self.html.append(f"<h3>{html.escape(heading)}</h3>")
-        self.text.extend([f"### {heading}", ""])
+        self.html.append(f"<h3>{html_text(heading)}</h3>")
+        self.text.extend([f"### {markdown_text(heading)}", ""])
 
     def paragraph(self, text: str) -> None:
-        self.html.append(f"<p>{html.escape(text)}</p>")
-        self.text.extend([text, ""])
+        self.html.append(f"<p>{html_text(text)}</p>")
+        self.text.extend([markdown_line(text), ""])
 
     def add(self, pair: tuple[str, str]) -> None:
         """A block written both ways, such as `table(...)`."""
@@ -91,22 +93,25 @@ class Page:
         self.html.append(
             "<ul>"
             + "".join(
-                f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>"
+                f"<li><b>{html_text(k)}</b>: {html_text(v)}</li>"
                 for k, v in sorted(entries.items())
             )
             + "</ul>"
         )
-        self.text.extend([f"- **{k}**: {v}" for k, v in sorted(entries.items())] + [""])
+        self.text.extend(
+            [f"- **{markdown_text(k)}**: {markdown_text(v)}" for k, v in sorted(entries.items())]
+            + [""]
+        )
 
     def footer(self, line: str) -> None:
-        self.html.append(f"<footer>{html.escape(line)}</footer>")
-        self.text.extend(["---", line, ""])
+        self.html.append(f"<footer>{html_text(line)}</footer>")
+        self.text.extend(["---", markdown_line(line), ""])
 
     def documents(self) -> tuple[str, str]:
         """(the HTML document, the Markdown summary)."""
         document = (
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(self.title)}</title><style>{CSS}</style></head><body>\n"
+            f"<title>{html_text(self.title)}</title><style>{CSS}</style></head><body>\n"
             + "\n".join(self.html)
             + "\n</body></html>\n"
         )

@@ -14,6 +14,7 @@ from pipeline.models.evaluation import EvaluateConfig, Metrics
 from pipeline.models.metrics import LOSSES
 from pipeline.report.figures import confusion, curve_figures
 from pipeline.report.markup import Page, number, table
+from pipeline.text import inside
 
 
 def data(page: Page, provenance: Provenance, validation: ValidationResult) -> None:
@@ -39,6 +40,7 @@ def span(bounds: tuple[object, object] | None) -> str:
 def performance(
     page: Page,
     task: str,
+    positive: object,
     seed: int,
     metrics: Metrics,
     baselines: Metrics,
@@ -51,9 +53,10 @@ def performance(
     method = "BCa" if settings.ci_method == "bca" else "percentile"
     page.section(
         "Model performance",
-        f"Task: {task}. Seed {seed}. {n_rows} test rows. Each interval is a {level} {method} "
-        f"bootstrap interval over the test rows ({settings.n_boot} replicates): how much the "
-        "number would move with another test sample of the same size from the same population. "
+        f"Task: {task}{positive_words(positive)}. Seed {seed}. {n_rows} test rows. Each "
+        f"interval is a {level} {method} bootstrap interval over the test rows "
+        f"({settings.n_boot} replicates): how much the number would move with another test "
+        "sample of the same size from the same population. "
         "It does not cover retraining on other data (see cross-validation) or a population that "
         "differs from this one. Train-split numbers have no interval: the model has seen those "
         "rows, so they measure fit, not performance.",
@@ -86,6 +89,11 @@ def performance(
     figures = curve_figures(plot_dir, figures_dir)
     figures += [confusion_figure] if confusion_figure else []
     page.figures(figures)
+
+
+def positive_words(positive: object) -> str:
+    """`, positive class: >50K` for a binary task (the schema's second label), else nothing."""
+    return "" if positive is None else f", positive class: {positive}"
 
 
 BASELINE_WORDS = {
@@ -148,6 +156,8 @@ def fairness(page: Page, result: FairnessResult, plot_dir: Path) -> None:
     page.section("Fairness", f"Status: {result.status}.")
     for audit in sorted(result.audits, key=lambda a: a.name):
         page.subsection(audit.name)
+        if result.task != "regression" and not audit.assessed:
+            page.paragraph(NOTHING_ASSESSED)
         verdicts = audit.verdict_rows()
         classes = list(dict.fromkeys(row.class_label for row in verdicts))  # the audit's order
         found = sorted(verdicts, key=lambda r: (classes.index(r.class_label), r.verdict.criterion))
@@ -169,8 +179,27 @@ def fairness(page: Page, result: FairnessResult, plot_dir: Path) -> None:
         if classes and classes != [None]:  # multiclass: each class against the rest
             columns = ["class", *columns]
         page.add(table(rows, columns))
-        if (figure := audit.figure_path(plot_dir)).is_file():
-            page.figure(figure)
+        if audit.figure is not None:
+            shown_figure(page, plot_dir, audit.figure)
+
+
+NOTHING_ASSESSED = (
+    "Nothing assessed: no criterion has a verdict, because fewer than two groups reach the size "
+    "limits (fairness.min_group_size, fairness.min_positives, fairness.min_negatives). This is "
+    "not a pass."
+)
+
+
+def shown_figure(page: Page, folder: Path, name: str) -> None:
+    """The figure a result records as `name` in `folder`; a note instead when the name resolves
+    outside `folder` or the file is missing."""
+    path = inside(folder, name)
+    if path is None:
+        page.paragraph(f"Figure not shown: its recorded name {name!r} is outside {folder}.")
+    elif not path.is_file():
+        page.paragraph(f"Figure not shown: {name!r} is missing from {folder}.")
+    else:
+        page.figure(path)
 
 
 def correlation(page: Page, result: CorrelationResult, plot_dir: Path) -> None:
@@ -195,7 +224,7 @@ def correlation(page: Page, result: CorrelationResult, plot_dir: Path) -> None:
         page.subsection("Controlling for confounders")
         page.add(table(pairs, sorted(pairs[0])))
     for name in sorted(result.figures):
-        page.figure(plot_dir / name)
+        shown_figure(page, plot_dir, name)
     page.section("Spurious correlation, a worked example")
     for reading in filter(None, result.spurious.readings):
         page.paragraph(reading)

@@ -22,6 +22,7 @@ from pipeline.io import read_pickle, write_csv, write_json
 from pipeline.plots import save_figure
 from pipeline.predictions import Predictions
 from pipeline.schema import Schema, read_schema
+from pipeline.text import visible
 
 
 def mitigate(config: Config, schema: Schema, settings: FairnessConfig) -> Mitigation:
@@ -35,13 +36,15 @@ def mitigate(config: Config, schema: Schema, settings: FairnessConfig) -> Mitiga
 
 
 def write_plots(result: FairnessResult, folder: Path) -> None:
-    """Per-group CSVs (for `dvc plots`) and, under figures/, one figure per audit."""
+    """Per-group CSVs (for `dvc plots`) and, under figures/, one figure per audit, written to
+    the file its result records."""
     write_csv(folder / "verdicts.csv", verdict_table(result))
     frames = plot_frames(result)
     for metric, frame in frames.items():
         write_csv(folder / f"{metric}.csv", frame.drop(columns=["audit", "overall"]))
     for found in result.audits:
-        save_figure(audit_figure(found.name, frames), found.figure_path(folder))
+        if found.figure is not None and (path := found.figure_path(folder)) is not None:
+            save_figure(audit_figure(found.name, frames), path)
     table = mitigation_table(result)
     if len(table):
         write_csv(folder / "mitigation.csv", table)
@@ -53,7 +56,7 @@ def main() -> None:
     settings = config.section(FairnessConfig, "fairness")
     schema = read_schema(config.paths.schema)
     predictions = Predictions.read(config.paths.predictions)
-    result = audit(predictions, schema, settings, config.seed)
+    result = audit(predictions, schema, settings, config.seed).with_figures()
     if settings.mitigation:
         result = replace(result, mitigation=mitigate(config, schema, settings))
     folder = Path(config.paths.fairness_plots)
@@ -61,7 +64,7 @@ def main() -> None:
     write_plots(result, folder)
     write_json(config.paths.fairness, result.to_json())
     write_json(config.paths.fairness_metrics, headline_metrics(result.audits, result.task))
-    print(f"fairness: {result.status}")
+    print(f"fairness: {visible(result.status)}")
 
 
 if __name__ == "__main__":
