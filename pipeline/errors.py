@@ -22,8 +22,11 @@ SECRET_WORD = re.compile(
 )
 MASK = "***"
 # `scheme://user:password@`: the password; `?token=...`: the value of a secret-named parameter
-URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^\s/@:]*:)(?P<secret>[^\s/@]*)@", re.I)
+# (up to the last `@` of the authority, as URL parsers read a password holding an `@`)
+URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^\s/@:]*:)(?P<secret>[^\s/?#]*)@", re.I)
 QUERY_SECRET = re.compile(r"(?P<head>[?&;](?P<name>[^=&;#\s]+)=)(?P<secret>[^&;#\s'\"]+)")
+# Every character `str.splitlines` breaks at: shown escaped, so that a message stays one line
+LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 MIN_SECRET_LENGTH = 4  # shorter environment values are not searched for in messages
 SIGNAL_NAMES: dict[int, str] = {signal.SIGTERM: "SIGTERM", signal.SIGINT: "Ctrl-C (SIGINT)"}
 
@@ -66,6 +69,11 @@ def hide_secrets(text: str, environ: dict[str, str] | None = None) -> str:
     return text
 
 
+def one_line(text: str) -> str:
+    """`text` with its line breaks escaped (`\\n`, `\\r`, ...): data values may hold them."""
+    return LINE_BREAK.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
 def first_line(error: BaseException) -> str:
     """The first non-empty line of an exception's message, or its type's name without one."""
     text = str(error).strip()
@@ -105,7 +113,7 @@ def run_stage(main: Callable[[], None]) -> None:
         with stop_handlers():
             main()
     except PipelineError as error:
-        print(hide_secrets(f"error: {type(error).__name__}: {error}"), file=sys.stderr)
+        print(one_line(hide_secrets(f"error: {type(error).__name__}: {error}")), file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt as error:
         signum = error.signum if isinstance(error, Interrupted) else int(signal.SIGINT)
