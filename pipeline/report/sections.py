@@ -22,12 +22,14 @@ def data(page: Page, provenance: Provenance, validation: ValidationResult) -> No
         "Data",
         f"{provenance.rows} rows x {provenance.columns} columns from {provenance.source}. "
         f"License: {provenance.license}. Validation {validation.status} with "
-        f"{len(validation.warnings)} warnings.",
+        f"{len(validation.warnings) + len(provenance.warnings)} warnings.",
     )
     page.add(table([{"file": k, "sha256": v} for k, v in provenance.source_sha256.items()],
                    ["file", "sha256"]))  # fmt: skip
-    if validation.warnings:
-        page.add(table([w.to_json() for w in validation.warnings], ["check", "column", "message"]))
+    found = [{"check": "ingest", "column": None, "message": m} for m in provenance.warnings]
+    found += [w.to_json() for w in validation.warnings]
+    if found:
+        page.add(table(found, ["check", "column", "message"]))
 
 
 def span(bounds: tuple[object, object] | None) -> str:

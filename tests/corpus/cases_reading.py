@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import json
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from corpus.runner import THROUGH_FAIRNESS, Case, csv_case, csv_overrides, raw_case, table
+from corpus.runner import (
+    EVERY_STAGE,
+    THROUGH_FAIRNESS,
+    Case,
+    csv_case,
+    csv_overrides,
+    raw_case,
+    table,
+)
 
 from pipeline.io import read_json
 from pipeline.schema import read_schema
@@ -82,6 +91,17 @@ def countries(folder: Path) -> None:
     frame = table()
     frame["country"] = np.where(np.arange(len(frame)) % 3 == 0, "NA", "DE")
     frame.to_csv(folder / "data/case.csv", index=False)
+
+
+def na_warning_in_the_report(folder: Path) -> None:
+    summary = (folder / "reports/summary.md").read_text()
+    assert "200 cells 'NA' read as missing" in summary
+
+
+def na_is_a_group(folder: Path) -> None:
+    assert raw(folder)["country"].isna().sum() == 0
+    result = read_json(folder / "reports/fairness.json")
+    assert "NA" in json.dumps(result["audits"]["country"])
 
 
 def spelling_variants(folder: Path) -> None:
@@ -229,10 +249,19 @@ CASES = [
         "na_is_a_sensitive_category",
         countries,
         csv_overrides("case.csv", "y", "[sex,country]"),
+        stages=EVERY_STAGE,
         warnings=(
             r"^ingest: warning: sensitive column 'country': 200 cells 'NA' read as missing by "
             r"dataset\.na_values; if 'NA' is a category, remove it from dataset\.na_values$",
         ),
+        check=na_warning_in_the_report,
+    ),
+    Case(
+        "na_kept_as_a_sensitive_category",
+        countries,
+        csv_overrides("case.csv", "y", "[sex,country]", "dataset.na_values=['']"),
+        stages=THROUGH_FAIRNESS,
+        check=na_is_a_group,
     ),
     Case(
         "normalise_text_gives_a_binary_target",
