@@ -69,6 +69,12 @@ def resolve_task(target: pd.Series, declared: str) -> str:
             declared = "regression"
         else:
             declared = "multiclass"
+    if n_unique < 2 and declared != "regression":
+        only = f"the single value {values.iloc[0]!r}" if n_unique else "no value"
+        raise DataValidationError(
+            f"target '{target.name}' has {only}: there is nothing to classify; check "
+            "dataset.target, or filter the source less"
+        )
     if declared == "binary" and n_unique != 2:
         raise DataValidationError(
             f"target '{target.name}' has {n_unique} distinct values, not 2, but dataset.task is "

@@ -120,3 +120,9 @@ def test_multiclass_classes_are_in_the_order_of_scikit_learn() -> None:
     schema = build_schema(frame, dataset, features)
     assert schema.classes == (1, 2, 10, 12)
     assert list(schema.classes) == LabelEncoder().fit(y).classes_.tolist()
+
+
+@pytest.mark.parametrize("declared", ["auto", "binary", "multiclass"])
+def test_a_target_of_one_class_is_refused_by_name(declared: str) -> None:
+    with pytest.raises(DataValidationError, match="has the single value 'yes': there is nothing"):
+        resolve_task(pd.Series(["yes"] * 5 + [None], name="y"), declared)

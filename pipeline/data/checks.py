@@ -61,8 +61,13 @@ def check_columns(frame: pd.DataFrame, target: str, limits: ValidationConfig) ->
     return warnings
 
 
+# Larger magnitudes overflow to infinity when squared (variances, scaling, distances).
+MAX_MAGNITUDE = 1e150
+
+
 def check_finite(frame: pd.DataFrame, dataset: DatasetConfig) -> list[Finding]:
-    """An error for each numeric column with inf or -inf, which no model or metric can use."""
+    """An error for each numeric column with inf or -inf, which no model or metric can use, or
+    with values so large that their squares overflow."""
     errors = []
     for column in frame.columns:
         values = frame[column]
@@ -77,6 +82,18 @@ def check_finite(frame: pd.DataFrame, dataset: DatasetConfig) -> list[Finding]:
                     f"{role} '{column}' has {infinite} infinite values (inf or -inf); replace "
                     "them in the source, or mark them missing (for a CSV, add the tokens to "
                     "dataset.na_values)",
+                    str(column),
+                )
+            )
+            continue
+        largest = float(np.nanmax(np.abs(values.to_numpy(dtype=float, na_value=np.nan)), initial=0))
+        if largest > MAX_MAGNITUDE:
+            errors.append(
+                Finding(
+                    "finite",
+                    f"column '{column}' has values as large as {largest:.3g}, beyond "
+                    f"{MAX_MAGNITUDE:g}, where variances and distances overflow; rescale it in "
+                    "the source (e.g. its logarithm, or another unit)",
                     str(column),
                 )
             )

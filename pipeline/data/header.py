@@ -37,8 +37,19 @@ def unnamed_fields(records: list[list[str]], source: str) -> str | None:
     )
 
 
+DELIMITERS = (";", "\t", "|", ",")
+
+
 def header_problem(names: Sequence[str], source: str) -> str | None:
     """What is wrong with the column names, with its fix; None when nothing is."""
+    if len(names) == 1:
+        found = [d for d in DELIMITERS if d in names[0]]
+        if found:
+            return (
+                f"the header of {source} is one column, {names[0][:60]!r}, which holds "
+                f"{found[0]!r}: the file is separated by another delimiter; set "
+                f"dataset.delimiter={found[0]!r}"
+            )
     for position, name in enumerate(names, start=1):
         if not name.strip():
             why = (

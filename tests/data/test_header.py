@@ -44,3 +44,10 @@ def test_a_first_row_longer_than_the_header_is_found() -> None:
     assert unnamed_fields([["a", "b"]], "f.csv") is None
     message = unnamed_fields([["a", "b"], ["0", "1", "2"]], "f.csv")
     assert message is not None and "names 2 columns but its first row has 3 fields" in message
+
+
+def test_one_column_holding_a_delimiter_names_the_delimiter_to_set() -> None:
+    problem = header_problem(["age;hours;y"], "data/x.csv")
+    assert problem is not None and problem.endswith("set dataset.delimiter=';'")
+    assert "set dataset.delimiter='\\t'" in str(header_problem(["a\tb"], "x"))
+    assert header_problem(["age"], "x") is None  # one plain column: nothing to say here
