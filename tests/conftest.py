@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import dvc  # noqa: F401  # see below
 import pytest
 from helpers import STAGES, run_stages
+
+# Importing dvc sets up its logging handlers on the sys.stdout and sys.stderr of that moment.
+# Imported first inside a test that captures output (the params stage imports DVC's composer),
+# they would hold that test's capture stream, closed after it, and every later in-process DVC
+# call would fail to log.
 
 
 @pytest.fixture
