@@ -154,7 +154,7 @@ def validate(
         dataset.sensitive if fairness is None or fairness.sensitive is None else fairness.sensitive
     )
     errors += sensitive_errors + spelling_errors
-    errors += check_names(audited, True if fairness is None else fairness.intersectional)
+    errors += check_names(audited, True if fairness is None else fairness.intersectional, task)
     infinite = check_finite(frame, dataset)
     errors += infinite + check_table(frame, dataset, limits)
     warnings += (

@@ -19,7 +19,20 @@ from pipeline.data.findings import Finding
 
 MAX_KEY_LENGTH = 250
 KEY_CHARACTERS = re.compile(r"[/\w.\- :]*")
-LONGEST_METRIC = "demographic_parity_difference"  # the longest of fairness/headline.py's names
+# The longest metric name fairness/headline.py writes per task (regression: every disparity of
+# fairness/disparities.py), the name each audited attribute's keys must fit with.
+LONGEST_METRIC = {
+    "binary": "demographic_parity_difference",
+    "multiclass": "demographic_parity_difference",
+    "regression": "root_mean_squared_error_difference",
+}
+
+
+def longest_metric(task: str | None) -> str:
+    """The longest metric name of `task`; of any task while the task is not known."""
+    return LONGEST_METRIC[task] if task in LONGEST_METRIC else max(LONGEST_METRIC.values(), key=len)
+
+
 JOIN = "_x_"  # the intersectional audit's name joins its attributes with it
 
 
@@ -59,13 +72,16 @@ def audit_names(attributes: Sequence[str], intersectional: bool) -> list[tuple[s
     return names
 
 
-def check_names(attributes: Sequence[str], intersectional: bool) -> list[Finding]:
+def check_names(
+    attributes: Sequence[str], intersectional: bool, task: str | None = None
+) -> list[Finding]:
     """An error for each audit whose metric keys MLflow would reject, naming the fix."""
     errors = []
+    metric = longest_metric(task)
     for name, what, fix in audit_names(attributes, intersectional):
-        problem = key_problem(f"fairness/{name}/{LONGEST_METRIC}")
+        problem = key_problem(f"fairness/{name}/{metric}")
         if problem is not None:
-            key = f"fairness/{short(name)}/{LONGEST_METRIC}"
+            key = f"fairness/{short(name)}/{metric}"
             message = f"{what} makes the metric key '{key}', which MLflow rejects: {problem}"
             errors.append(Finding("name", f"{message}; {fix}", name))
     return errors

@@ -6,7 +6,14 @@ import pytest
 from mlflow.exceptions import MlflowException
 from mlflow.utils.validation import MAX_ENTITY_KEY_LENGTH, _validate_metric_name
 
-from pipeline.data.names import LONGEST_METRIC, MAX_KEY_LENGTH, check_names, key_problem
+from pipeline.data.names import (
+    LONGEST_METRIC,
+    MAX_KEY_LENGTH,
+    check_names,
+    key_problem,
+    longest_metric,
+)
+from pipeline.fairness.disparities import REGRESSION_DISPARITIES
 from pipeline.fairness.headline import HEADLINE
 
 
@@ -28,7 +35,7 @@ NAMES = [
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_rule_agrees_with_mlflow(name: str) -> None:
-    key = f"fairness/{name}/{LONGEST_METRIC}"
+    key = f"fairness/{name}/{longest_metric(None)}"
     assert (key_problem(key) is None) == mlflow_accepts(key)
 
 
@@ -37,25 +44,35 @@ def test_the_rule_agrees_with_mlflow_on_random_names() -> None:
     alphabet = list("ab_-. /:()#,é\\?*\n")
     for _ in range(2000):
         name = "".join(rng.choice(alphabet, rng.integers(1, 8)))
-        key = f"fairness/{name}/{LONGEST_METRIC}"
+        key = f"fairness/{name}/{longest_metric(None)}"
         assert (key_problem(key) is None) == mlflow_accepts(key), repr(name)
 
 
 def test_the_longest_headline_metric_bounds_every_key() -> None:
     assert MAX_KEY_LENGTH == MAX_ENTITY_KEY_LENGTH
     names = [*HEADLINE, "criteria_failed", "criteria_assessed"]
-    assert max(names, key=len) == LONGEST_METRIC
+    assert max(names, key=len) == LONGEST_METRIC["binary"] == LONGEST_METRIC["multiclass"]
+    regression = [f"{p}_{k}" for p in REGRESSION_DISPARITIES for k in ("difference", "ratio")]
+    assert max(regression, key=len) == LONGEST_METRIC["regression"]
+
+
+def test_a_regression_audit_name_must_fit_the_longer_regression_metrics() -> None:
+    name = "s" * (MAX_KEY_LENGTH - len("fairness//demographic_parity_difference"))
+    assert check_names([name], intersectional=False, task="binary") == []
+    (found,) = check_names([name], intersectional=False, task="regression")
+    assert "fairness/" in found.message and "root_mean_squared_error_difference" in found.message
+    assert check_names([name], intersectional=False) == [found]  # task unknown: the longest
 
 
 def test_errors_name_the_column_the_key_and_the_fix() -> None:
-    (found,) = check_names(["sex", "a(b)"], intersectional=False)
+    (found,) = check_names(["sex", "a(b)"], intersectional=False, task="binary")
     assert found.column == "a(b)" and found.check == "name"
     assert found.message == (
         "sensitive column 'a(b)' makes the metric key 'fairness/a(b)/demographic_parity_"
         "difference', which MLflow rejects: it holds '(', ')', outside letters, digits, _ - . / : "
         "and space; rename the column in the source"
     )
-    (found,) = check_names(["x" * 300], intersectional=False)
+    (found,) = check_names(["x" * 300], intersectional=False, task="binary")
     assert "it has 339 characters, more than MLflow's 250" in found.message
     assert len(found.message) < 300 and "..." in found.message  # the name is shortened
 
