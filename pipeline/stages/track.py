@@ -20,9 +20,10 @@ import time
 
 from pipeline.config import load_config
 from pipeline.errors import run_stage
-from pipeline.tracking.config import project_root, redact, resolve_target, tracking_config
+from pipeline.tracking.config import project_root, resolve_target, tracking_config
 from pipeline.tracking.contents import collect
 from pipeline.tracking.run import log_run
+from pipeline.tracking.secrets import redact_uri
 
 
 def main() -> None:
@@ -35,7 +36,7 @@ def main() -> None:
     note = f"; skipped (null or not a number): {', '.join(skipped)}" if skipped else ""
     print(
         f"track: run {run_id} '{contents.name}' in experiment '{target.experiment}' at "
-        f"{redact(target.uri)}: {len(contents.params)} params, {len(contents.metrics)} metrics"
+        f"{redact_uri(target.uri)}: {len(contents.params)} params, {len(contents.metrics)} metrics"
         f"{note}; model {model_uri}; {time.perf_counter() - start:.1f} s"
     )
 

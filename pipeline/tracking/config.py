@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 from pipeline.config import Config
 from pipeline.errors import PipelineError
-from pipeline.tracking.secrets import redact_uri
 
 SQLITE_PREFIX = "sqlite:///"
 PARAMS_YAML = Path("params.yaml")  # the composed config, written by the params stage
@@ -83,8 +82,3 @@ def safe_name(name: str) -> str:
     """A folder name for an experiment name."""
     kept = "".join(c if c.isalnum() or c in "-_." else "_" for c in name).strip(".")
     return kept or "experiment"
-
-
-def redact(uri: str) -> str:
-    """`uri` without its credentials (password, secret-named query values), for messages."""
-    return redact_uri(uri)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from pipeline.errors import first_line
 from pipeline.tracking.artifacts import stage_artifacts
-from pipeline.tracking.config import Target, TrackingError, redact
+from pipeline.tracking.config import Target, TrackingError
 from pipeline.tracking.contents import RunContents
 from pipeline.tracking.datasets import dataset_input
 from pipeline.tracking.model import log_model
+from pipeline.tracking.secrets import redact_uri
 from pipeline.tracking.store import experiment_id, probe, store_lock
 
 
@@ -54,9 +55,9 @@ def log_run(contents: RunContents, target: Target) -> tuple[str, str]:
             if not isinstance(error, MlflowException):
                 raise
             if run is None:
-                message = f"cannot open a run in {redact(target.uri)}"
+                message = f"cannot open a run in {redact_uri(target.uri)}"
             else:
-                message = f"run {run.info.run_id} in {redact(target.uri)} is marked {status}"
+                message = f"run {run.info.run_id} in {redact_uri(target.uri)} is marked {status}"
             raise TrackingError(f"{message}: {first_line(error)}") from error
         mlflow.end_run("FINISHED")
     return run.info.run_id, info.model_uri

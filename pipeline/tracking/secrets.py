@@ -21,7 +21,6 @@ KeyPath = tuple[str, ...]
 KEY_LINE = re.compile(r"^(?P<lead> *(?:- +)*)(?P<key>[^\s#'\"-][^:#]*?):(?: +(?P<value>.*))?$")
 ITEM_LINE = re.compile(r"^(?P<lead> *)- +(?P<value>[^\s#].*)$")
 NULLS = {"null", "~", "Null", "NULL"}
-DVC_EXEC_REFS = "refs/exps/exec/*"  # a DVC executor's refs to the running experiment
 
 
 def uri_secrets(uri: str) -> list[str]:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.tracking.config import SQLITE_PREFIX, Target, TrackingError, project_root, redact
+from pipeline.tracking.config import SQLITE_PREFIX, Target, TrackingError, project_root
+from pipeline.tracking.secrets import redact_uri
 
 PROBE_TIMEOUT_S = 5.0
 
@@ -28,7 +29,7 @@ def probe(uri: str) -> None:
         requests.get(uri.rstrip("/") + "/health", timeout=PROBE_TIMEOUT_S)
     except requests.RequestException as error:
         raise TrackingError(
-            f"cannot reach the MLflow tracking server at {redact(uri)} ({root_cause(error)}); "
+            f"cannot reach the MLflow tracking server at {redact_uri(uri)} ({root_cause(error)}); "
             "start it, or point tracking.uri or MLFLOW_TRACKING_URI at a running one"
         ) from None
 
@@ -95,7 +96,7 @@ def experiment_id(client: Any, target: Target) -> str:
         if experiment is not None:
             if experiment.lifecycle_stage != "active":
                 raise TrackingError(
-                    f"experiment '{target.experiment}' is deleted in {redact(target.uri)}; "
+                    f"experiment '{target.experiment}' is deleted in {redact_uri(target.uri)}; "
                     f"restore it (mlflow experiments restore --experiment-id "
                     f"{experiment.experiment_id}) or choose another tracking.experiment"
                 )
@@ -107,4 +108,6 @@ def experiment_id(client: Any, target: Target) -> str:
         except MlflowException as error:
             if error.error_code != "RESOURCE_ALREADY_EXISTS":
                 raise
-    raise TrackingError(f"cannot create experiment '{target.experiment}' in {redact(target.uri)}")
+    raise TrackingError(
+        f"cannot create experiment '{target.experiment}' in {redact_uri(target.uri)}"
+    )

@@ -13,10 +13,10 @@ from pipeline.stages import params as compose
 from pipeline.tracking.config import (
     TrackingConfig,
     project_root,
-    redact,
     resolve_target,
     tracking_config,
 )
+from pipeline.tracking.secrets import redact_uri
 
 
 def test_tracking_config_takes_the_uri_from_the_environment(tmp_path: Path) -> None:
@@ -55,5 +55,5 @@ def test_project_root_is_dvc_root_when_dvc_runs_the_stage(tmp_path: Path) -> Non
 
 
 def test_credentials_stay_out_of_messages() -> None:
-    assert redact("https://me:secret@host:8443/x") == "https://me:***@host:8443/x"
-    assert redact("sqlite:////a/b.db") == "sqlite:////a/b.db"
+    assert redact_uri("https://me:secret@host:8443/x") == "https://me:***@host:8443/x"
+    assert redact_uri("sqlite:////a/b.db") == "sqlite:////a/b.db"
