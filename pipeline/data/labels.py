@@ -7,6 +7,7 @@ import pandas as pd
 
 from pipeline.config import DatasetConfig
 from pipeline.data.findings import Finding
+from pipeline.data.normalise_text import spelling_key
 from pipeline.schema import is_categorical
 
 FIX = "set dataset.normalise_text=true, or fix the source"
@@ -24,7 +25,7 @@ def spelling_variants(values: pd.Series) -> list[list[str]]:
     distinct = distinct[distinct.map(lambda v: isinstance(v, str))]
     if distinct.empty:
         return []
-    keys = distinct.map(lambda v: v.strip().casefold())
+    keys = distinct.map(spelling_key)
     groups = [
         sorted(group.tolist()) for _, group in distinct.groupby(keys.to_numpy()) if len(group) > 1
     ]

@@ -6,12 +6,18 @@ from __future__ import annotations
 import pandas as pd
 
 
+def spelling_key(value: str) -> str:
+    """What spellings of one value share: the text without surrounding whitespace, casefolded.
+    Validation groups variants by it, so normalising merges exactly what validation reports."""
+    return value.strip().casefold()
+
+
 def spellings(values: pd.Series) -> dict[str, str]:
     """Each spelling of `values` (stripped text) -> the spelling its case-insensitive group uses."""
     counts = values.value_counts(dropna=True)
     groups: dict[str, list[tuple[int, str]]] = {}
     for spelling, count in counts.items():
-        groups.setdefault(str(spelling).casefold(), []).append((-int(count), str(spelling)))
+        groups.setdefault(spelling_key(str(spelling)), []).append((-int(count), str(spelling)))
     mapping = {}
     for members in groups.values():
         chosen = min(members)[1]  # most frequent, then first in sorted order

@@ -8,10 +8,10 @@ import codecs
 import gzip
 import lzma
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 from pipeline.errors import ConfigError, DataValidationError
 
@@ -24,6 +24,7 @@ COMPRESSED = {
     ".xz": (b"\xfd7zXZ\x00", "xz"),
     ".zip": (b"PK\x03\x04", "zip"),
 }
+STREAMS: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 workbooks
 BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -83,14 +84,8 @@ def check_container(head: bytes, path: Path) -> None:
 def open_bytes(path: Path) -> Iterator[IO[bytes]]:
     """The file's content, decompressed as its suffix says (as pandas does)."""
     suffix = path.suffix.lower()
-    if suffix == ".gz":
-        with gzip.open(path, "rb") as file:
-            yield cast(IO[bytes], file)
-    elif suffix == ".bz2":
-        with bz2.open(path, "rb") as file:
-            yield cast(IO[bytes], file)
-    elif suffix == ".xz":
-        with lzma.open(path, "rb") as file:
+    if suffix in STREAMS:
+        with STREAMS[suffix](path, "rb") as file:
             yield cast(IO[bytes], file)
     elif suffix == ".zip":
         with zipfile.ZipFile(path) as archive:
