@@ -118,7 +118,7 @@ def audit_one(
 def verdict_status(audits: tuple[Audit | MulticlassAudit, ...], settings: FairnessConfig) -> str:
     """The failed criteria of the audits, or `nothing assessed` when no audit had two groups
     above the size limits, with the limits and what to change."""
-    failed = sum(r.verdict.verdict == "fail" for found in audits for r in found.verdict_rows())
+    failed = sum(found.failed for found in audits)
     empty = [found.name for found in audits if not found.assessed]
     if not empty:
         return f"{failed} failed criteria in {len(audits)} audits"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.fairness.estimates import Comparison, Verdict
+from pipeline.fairness.estimates import Comparison
 from pipeline.fairness.result import Audit, MulticlassAudit
 
 HEADLINE = (
@@ -28,21 +28,18 @@ def headline(audit: Audit | MulticlassAudit, task: str) -> dict[str, Value]:
     if task == "regression":
         table = audit.comparison.disparities[method]
         return {k: table[k].value for k in table}
-    blocks: list[tuple[Comparison, tuple[Verdict, ...]]] = (
-        [(audit.comparison, audit.verdicts)]
-        if isinstance(audit, Audit)
-        else [(c.comparison, c.verdicts) for c in audit.classes]
+    blocks: list[Comparison] = (
+        [audit.comparison] if isinstance(audit, Audit) else [c.comparison for c in audit.classes]
     )
     out: dict[str, Value] = {}
     for key in HEADLINE:
-        values = [b.disparities[method][key].value for b, _ in blocks]
+        values = [b.disparities[method][key].value for b in blocks]
         defined = [v for v in values if v is not None]
         worst = max if key.endswith("difference") else min
         out[key] = worst(defined) if defined else None
     # with no criterion assessed (every group below the size limits), "0 failed" would be false
-    failed = sum(v.verdict == "fail" for _, verdicts in blocks for v in verdicts)
     out["criteria_assessed"] = audit.assessed
-    out["criteria_failed"] = failed if audit.assessed else None
+    out["criteria_failed"] = audit.failed if audit.assessed else None
     return out
 
 

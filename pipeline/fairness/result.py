@@ -61,6 +61,11 @@ class AuditBase:
         """How many verdicts have a value (a criterion needs two groups above the size limits)."""
         return sum(row.verdict.verdict is not None for row in self.verdict_rows())
 
+    @property
+    def failed(self) -> int:
+        """How many verdicts are `fail` (multiclass: over every class)."""
+        return sum(row.verdict.verdict == "fail" for row in self.verdict_rows())
+
     def verdict_rows(self) -> tuple[VerdictRow, ...]:
         raise NotImplementedError
 

@@ -43,7 +43,7 @@ def write_plots(result: FairnessResult, folder: Path) -> None:
     for metric, frame in frames.items():
         write_csv(folder / f"{metric}.csv", frame.drop(columns=["audit", "overall"]))
     for found in result.audits:
-        if found.figure is not None and (path := found.figure_path(folder)) is not None:
+        if (path := found.figure_path(folder)) is not None:
             save_figure(audit_figure(found.name, frames), path)
     table = mitigation_table(result)
     if len(table):
