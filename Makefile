@@ -38,10 +38,10 @@ repro: check-env ## run the whole pipeline (dvc repro) on the configured dataset
 	dvc repro
 
 test: check-env lint typecheck ## lint, type check, then every test (slow end-to-end tests included)
-	pytest $(PYTEST_ARGS)
+	pytest -n auto --dist loadscope $(PYTEST_ARGS)
 
 test-fast: check-env ## run the unit tests only (under a minute)
-	pytest -m "not slow" $(PYTEST_ARGS)
+	pytest -n auto --dist loadscope -m "not slow" $(PYTEST_ARGS)
 
 check-repro: check-env ## run the committed pipeline twice from nothing (other cores, other kernels), compare every output (ARGS="--dataset synthetic --rows 100000")
 	python -m tools.check_repro $(ARGS)

@@ -138,14 +138,17 @@ def kill_during(folder: Path, name: str, *args: str) -> str:
         cmd = f"pipeline.stages.{name}"
 
         def working() -> bool:
+            """Whether a process of the group runs the stage's code: the shell that starts it
+            matches the command too, so every match is asked, not the first."""
             for entry in Path("/proc").iterdir():
                 if entry.name.isdigit():
                     with contextlib.suppress(OSError):
                         if (
                             cmd in (entry / "cmdline").read_text()
                             and os.getpgid(int(entry.name)) == process.pid
+                            and catches_sigterm(int(entry.name))
                         ):
-                            return catches_sigterm(int(entry.name))
+                            return True
             return False
 
         wait_for(working, what=f"stage {name} at work")
