@@ -7,6 +7,7 @@ PYTEST_ARGS ?=
 A ?= HEAD
 B ?= workspace
 CODE := pipeline tools tests benchmarks
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 export UV_PYTHON_DOWNLOADS := never
@@ -14,7 +15,7 @@ export UV_COMPILE_BYTECODE := 1
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help install check-env repro test test-fast check-repro compare lint typecheck format lock params dag ui clean
+.PHONY: help install check-env browser repro test test-fast check-repro compare lint typecheck format lock params dag ui clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,7 +38,10 @@ check-env: install ## refuse to go on when .venv differs from uv.lock
 repro: check-env ## run the whole pipeline (dvc repro) on the configured dataset
 	dvc repro
 
-test: check-env lint typecheck ## lint, type check, then every test (slow end-to-end tests included)
+browser: ## Debian's chromium for the tests that render pages (installed with apt-get when missing)
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: check-env browser lint typecheck ## lint, type check, then every test (slow end-to-end tests included)
 	pytest -n auto --dist loadscope $(PYTEST_ARGS)
 
 test-fast: check-env ## run the unit tests only (under a minute)
