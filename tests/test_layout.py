@@ -9,8 +9,8 @@ from tools.dag import ROOT, imported
 PACKAGE = ROOT / "pipeline"
 STAGES = "pipeline.stages"
 GROUND_FLOOR = {
-    "config", "environment", "errors", "io", "plots", "predictions", "schema", "sums", "tasks",
-    "text",
+    "config", "environment", "errors", "io", "plots", "predictions", "progress", "schema", "sums",
+    "tasks", "text",
 }  # fmt: skip
 MAX_LINES = 350
 

@@ -11,6 +11,7 @@ from pipeline.io import write_pickle
 from pipeline.models.build import train
 from pipeline.models.config import read_model
 from pipeline.models.threads import canonical, cores
+from pipeline.progress import working
 from pipeline.schema import read_schema
 
 
@@ -20,7 +21,7 @@ def main() -> None:
     model = read_model(config)
     schema = read_schema(config.paths.schema)
     frame = pd.read_parquet(config.paths.train)
-    with cores(config.n_jobs):
+    with cores(config.n_jobs), working(f"train: fitting {model.name} on {len(frame):,} rows"):
         fitted = train(frame, schema, features, model)
     write_pickle(config.paths.model, canonical(fitted))
     print(f"train: {model.name} fitted on {len(frame)} rows")

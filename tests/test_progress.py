@@ -1,0 +1,67 @@
+"""Progress is drawn on a terminal and nowhere else."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+
+from helpers import ROOT
+
+SCRIPT = """
+import time
+from pipeline.progress import steps, working
+for _ in steps(range(3), "bootstrap"):
+    time.sleep(0.9)
+with working("fitting"):
+    time.sleep(3.3)
+print("done")
+"""
+
+
+def run(terminal: bool, **env: str) -> tuple[str, str]:
+    """(stdout, stderr) of SCRIPT, its stderr a pseudo-terminal or a pipe."""
+    environment = {k: v for k, v in os.environ.items() if k != "CI"} | env
+    environment["PYTHONPATH"] = str(ROOT)
+    if not terminal:
+        done = subprocess.run(
+            [sys.executable, "-c", SCRIPT], env=environment, capture_output=True, text=True
+        )
+        return done.stdout, done.stderr
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
+    process = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT], env=environment, stdout=subprocess.PIPE, stderr=child
+    )
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    out = process.communicate()[0]
+    os.close(main)
+    return out.decode(), b"".join(chunks).decode(errors="replace")
+
+
+def test_a_terminal_sees_the_bar_and_the_clock() -> None:
+    out, err = run(terminal=True)
+    assert out == "done\n"
+    assert "bootstrap" in err and "3/3" in err
+    assert "fitting  00:03" in err
+
+
+def test_logs_and_ci_stay_clean() -> None:
+    assert run(terminal=False) == ("done\n", "")
+    out, err = run(terminal=True, CI="true")
+    assert (out, err) == ("done\n", "")
+    out, err = run(terminal=True, PIPELINE_PROGRESS="0")
+    assert (out, err) == ("done\n", "")
