@@ -7,6 +7,7 @@ An unknown or missing key fails at once with its dotted name.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -130,9 +131,11 @@ def from_mapping(cls: type[T], raw: Any, section: str) -> T:
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(raw) - set(fields))
     if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(fields), n=1, cutoff=0.6)
+        hint = f"did you mean {section}.{close[0]}? " if close else ""
         raise ConfigError(
-            f"unknown key '{section}.{unknown[0]}' in {PARAMS_FILE}; "
-            f"known keys are {', '.join(sorted(fields))}"
+            f"unknown key '{section}.{unknown[0]}' in {PARAMS_FILE}; {hint}"
+            f"known keys are {', '.join(sorted(fields))}; fix it in params/{section}/"
         )
     values = {}
     for name, spec in fields.items():

@@ -40,6 +40,41 @@ def unnamed_fields(records: list[list[str]], source: str) -> str | None:
 DELIMITERS = (";", "\t", "|", ",")
 
 
+def merged_delimiter(names: Sequence[str], delimiter: str) -> str | None:
+    """Another delimiter that some column name holds (a `;` file read with `,` gives names such
+    as `age;hours`), or None."""
+    for other in DELIMITERS:
+        if other != delimiter and any(other in name for name in names):
+            return other
+    return None
+
+
+def delimiter_hint(names: Sequence[str], delimiter: str, target: str, source: str) -> str | None:
+    """The error when the target is not among the names and a name holds another delimiter:
+    the file was split by the wrong one, so the target is inside a merged name."""
+    other = merged_delimiter(names, delimiter)
+    if other is None or target in names:
+        return None
+    merged = [name for name in names if other in name]
+    return (
+        f"column '{target}' (dataset.target) is not in the header of {source}, whose names hold "
+        f"{other!r} ({', '.join(repr(n[:40]) for n in merged[:3])}): the file is separated by "
+        f"another delimiter than {delimiter!r}; set dataset.delimiter={other!r}"
+    )
+
+
+def delimiter_warning(names: Sequence[str], delimiter: str, source: str) -> str | None:
+    """A warning when a name holds another delimiter but the target was found."""
+    other = merged_delimiter(names, delimiter)
+    if other is None:
+        return None
+    merged = next(name for name in names if other in name)
+    return (
+        f"column name {merged[:60]!r} in the header of {source} holds {other!r}: if the file is "
+        f"separated by {other!r}, set dataset.delimiter={other!r}"
+    )
+
+
 def header_problem(names: Sequence[str], source: str) -> str | None:
     """What is wrong with the column names, with its fix; None when nothing is."""
     if len(names) == 1:

@@ -12,7 +12,13 @@ import pandas as pd
 
 from pipeline.config import DatasetConfig, from_mapping
 from pipeline.data.decoding import decoding_error
-from pipeline.data.header import first_records, header_problem, unnamed_fields
+from pipeline.data.header import (
+    delimiter_hint,
+    delimiter_warning,
+    first_records,
+    header_problem,
+    unnamed_fields,
+)
 from pipeline.data.loaded import Loaded, check_sha256
 from pipeline.data.na_tokens import swallowed, swallowed_warnings
 from pipeline.data.parquet import read_parquet
@@ -65,7 +71,7 @@ def load_table(config: DatasetConfig) -> Loaded:
     if path.suffix.lower() in PARQUET_SUFFIXES:
         frame, warnings = read_parquet(path), list[str]()
     else:
-        frame, warnings = read_csv(path, options, config.sensitive)
+        frame, warnings = read_csv(path, options, config.sensitive, config.target)
     return Loaded(
         frame=frame,
         source=str(path),
@@ -76,9 +82,10 @@ def load_table(config: DatasetConfig) -> Loaded:
 
 
 def read_csv(
-    path: Path, options: TableOptions, sensitive: tuple[str, ...]
+    path: Path, options: TableOptions, sensitive: tuple[str, ...], target: str | None = None
 ) -> tuple[pd.DataFrame, list[str]]:
-    """The CSV file as a frame, and the warnings about how it was read."""
+    """The CSV file as a frame, and the warnings about how it was read; a target that is not in
+    the header because the file was split by the wrong delimiter stops here, with the fix."""
     head = content_head(path)
     encoding = text_encoding(head, options.encoding, path)
     warnings = [w for w in [mojibake_warning(head, encoding, path)] if w is not None]
@@ -91,9 +98,14 @@ def read_csv(
     try:
         records = first_records(path, encoding, options.delimiter)
         problem = header_problem(records[0] if records else [], str(path))
+        names = records[0] if records else []
+        if problem is None and target is not None:
+            problem = delimiter_hint(names, options.delimiter, target, str(path))
         problem = problem or unnamed_fields(records, str(path))
         if problem is not None:
             raise DataValidationError(problem)
+        merged = delimiter_warning(names, options.delimiter, str(path))
+        warnings += [merged] if merged is not None else []
         frame = pd.read_csv(
             path, na_values=list(options.na_values), keep_default_na=False, **common
         )

@@ -14,6 +14,16 @@ one `dvc repro` must never depend on a templated value that the composition chan
 - for the values dvc.yaml does template (the paths), a change is detected here and stops the run
   with one line: DVC's graph still has the old values, and a second `dvc repro` uses the new ones.
 
+Before composing, it names a YAML typo under params/ by file, line and column, and an option or a
+key that a group does not define with the closest valid one (pipeline/composition.py). The
+composed file carries a header with the digest of its values: a params.yaml edited by hand is
+refused (see `hand_edited`), and one composed by `dvc exp run` gets the header too, so that a
+later `dvc repro` composes it again without taking it for a hand edit.
+
+The stage is `always_changed` in dvc.yaml rather than given deps: the data source it hashes is a
+parameter, which DVC would template from the params.yaml of before this composition, and it must
+run before DVC re-runs the stages whose keys a hand edit changed.
+
 A value that carries credentials (`tracking.uri=http://user:password@host`, `?token=...`) stops
 the run before params.yaml keeps it: the composed file is checked before it replaces params.yaml,
 and under `dvc exp run` DVC's params.yaml is written again with the credentials masked (DVC's own
@@ -25,13 +35,24 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from pipeline.config import PARAMS_FILE, load_config
+from pipeline.composition import (
+    changed_keys,
+    check_keys,
+    check_options,
+    check_yaml,
+    hand_edit_error,
+    recorded_digest,
+    values_digest,
+    with_header,
+)
+from pipeline.config import PARAMS_FILE, DatasetConfig, load_config
 from pipeline.errors import ConfigError, first_line, run_stage
 from pipeline.io import atomic_path, file_digest, write_text
 from pipeline.tracking.secrets import (
@@ -41,6 +62,8 @@ from pipeline.tracking.secrets import (
 )
 
 CONFIG_DIR = Path("params")
+# the project's params/, for a composition checked outside the project folder (as the tests do)
+PROJECT_CONFIG_DIR = Path(__file__).resolve().parents[2] / CONFIG_DIR
 CONFIG_NAME = "config"
 STAMP_TEXT = "params.yaml is composed from params/ (see pipeline/stages/params.py)\n"
 DVC_FILE = Path("dvc.yaml")
@@ -63,11 +86,14 @@ def compose(
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
+    check_yaml(config_dir)
+    check_options(config_dir, overrides or [], CONFIG_NAME)
     with atomic_path(output) as tmp:
         try:
             compose_and_dump(tmp, str(config_dir.resolve()), None, CONFIG_NAME, "", overrides or [])
-        except (HydraException, OmegaConfBaseException) as error:
+        except (HydraException, OmegaConfBaseException, yaml.YAMLError) as error:
             raise ConfigError(f"cannot compose {config_dir}/: {first_line(error)}") from None
+        tmp.write_text(with_header(tmp.read_text(encoding="utf-8")), encoding="utf-8")
         if check is not None:
             check(tmp)
 
@@ -107,7 +133,7 @@ def redact_composed(path: Path) -> None:
     from omegaconf import OmegaConf
 
     secrets = sorted({s for _, _, values in found for s in values}, key=lambda s: (-len(s), s))
-    write_text(path, OmegaConf.to_yaml(OmegaConf.create(without(params, secrets))))
+    write_text(path, with_header(OmegaConf.to_yaml(OmegaConf.create(without(params, secrets)))))
     raise credentials_error(found, NOTE_EXP_RUN)
 
 
@@ -128,14 +154,22 @@ def remove_stale_temporaries(paths: Iterable[str]) -> list[Path]:
     return sorted(set(removed))
 
 
-def source_stamp(source: Path) -> str:
+def source_stamp(dataset: DatasetConfig | Path) -> str:
     """`sha256  name` for the source file, or for every file under the source folder, sorted."""
+    source = Path(dataset.source) if isinstance(dataset, DatasetConfig) else dataset
     if source.is_file():
         return f"{file_digest(source)}  {source.name}\n"
     if not source.is_dir():
+        path = dataset.options.get("path") if isinstance(dataset, DatasetConfig) else None
+        named = (
+            f"dataset.path {str(source)!r} names no file in the project folder"
+            if path is not None and str(path) == str(source)
+            else "no such file or folder"
+        )
         raise ConfigError(
-            f"dataset.source {str(source)!r} does not exist; for dataset=csv set dataset.path "
-            "to your file (relative to the project root or absolute)"
+            f"dataset.source {str(source)!r} does not exist: {named}; for dataset=csv set "
+            "dataset.path to your CSV or Parquet file (relative to the project folder, or "
+            "absolute), e.g. -S dataset.path=data/mine.csv"
         )
     files = sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith("."))
     return "".join(f"{file_digest(p)}  {p.relative_to(source).as_posix()}\n" for p in files)
@@ -167,14 +201,55 @@ def previous(path: Path) -> dict | None:
     return loaded if isinstance(loaded, dict) else None
 
 
-def main() -> None:
+def hand_edited(text: str | None, composed_path: Path, config_dir: Path = CONFIG_DIR) -> None:
+    """Stop when params.yaml (`text`, before this composition) was edited by hand: its values no
+    longer match the digest its header records (or it has none) and differ from the composition.
+
+    Refused rather than honoured: honouring would make params.yaml a second place to set
+    parameters, that the next edit of params/ overwrites, and that `dvc exp run` (which composes
+    params/ itself) ignores; refusing keeps params/ the one source and loses nothing."""
+    if text is None:
+        return
+    try:
+        edited = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return  # DVC reads params.yaml before any stage, and names that error itself
+    if recorded_digest(text) == values_digest(edited):
+        return
+    composed = previous(composed_path) or {}
+    if changed_keys(composed, edited):
+        raise hand_edit_error(config_dir, composed, edited)
+
+
+def accept_composed(path: Path) -> None:
+    """Under `dvc exp run`: DVC's composition, behind the header, so that the file stays accepted
+    by a later `dvc repro` (after `dvc exp apply`, say) and is not taken for a hand edit."""
+    text = path.read_text(encoding="utf-8")
+    headed = with_header(text)
+    if headed != text:
+        write_text(path, headed)
+
+
+def main(overrides: list[str] | None = None) -> None:
+    """Compose params.yaml (with Hydra `overrides`, as `dvc exp run -S` gives them), or, under
+    `dvc exp run`, check DVC's composition."""
     before = None
     if os.environ.get("DVC_EXP_NAME"):
         print(f"params: {PARAMS_FILE} was composed by `dvc exp run`; leaving it as it is")
         redact_composed(PARAMS_FILE)
+        accept_composed(PARAMS_FILE)
+        config_dir = CONFIG_DIR if CONFIG_DIR.is_dir() else PROJECT_CONFIG_DIR
+        check_keys(config_dir, previous(PARAMS_FILE) or {})
     else:
         before = previous(PARAMS_FILE)
-        compose(PARAMS_FILE, check=refuse_credentials)
+        text = PARAMS_FILE.read_text(encoding="utf-8") if PARAMS_FILE.is_file() else None
+
+        def check(tmp: Path) -> None:
+            refuse_credentials(tmp)
+            hand_edited(text, tmp)
+            check_keys(CONFIG_DIR, previous(tmp) or {})
+
+        compose(PARAMS_FILE, overrides, check=check)
     config = load_config()
     removed = remove_stale_temporaries(config.paths.values())
     if removed:
@@ -183,7 +258,7 @@ def main() -> None:
     changed = []
     if before is not None and DVC_FILE.is_file():
         changed = templated_changes(before, config.raw, DVC_FILE.read_text())
-    write_text(config.paths.source_stamp, source_stamp(Path(config.dataset.source)))
+    write_text(config.paths.source_stamp, source_stamp(config.dataset))
     write_text(config.paths.params_stamp, STAMP_TEXT)
     if changed:
         raise ConfigError(
@@ -194,4 +269,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_stage(lambda: main(sys.argv[1:]))

@@ -4,7 +4,13 @@ import csv
 import io
 from pathlib import Path
 
-from pipeline.data.header import first_records, header_problem, unnamed_fields
+from pipeline.data.header import (
+    delimiter_hint,
+    delimiter_warning,
+    first_records,
+    header_problem,
+    unnamed_fields,
+)
 
 
 def test_good_names_pass() -> None:
@@ -51,3 +57,18 @@ def test_one_column_holding_a_delimiter_names_the_delimiter_to_set() -> None:
     assert problem is not None and problem.endswith("set dataset.delimiter=';'")
     assert "set dataset.delimiter='\\t'" in str(header_problem(["a\tb"], "x"))
     assert header_problem(["age"], "x") is None  # one plain column: nothing to say here
+
+
+def test_a_target_inside_a_name_merged_by_the_wrong_delimiter_names_the_fix() -> None:
+    names = ["age;hours", " per week;colour;sex;y"]  # `age;hours, per week;...` split at ","
+    assert delimiter_hint(names, ",", "y", "f.csv") == (
+        "column 'y' (dataset.target) is not in the header of f.csv, whose names hold ';' "
+        "('age;hours', ' per week;colour;sex;y'): the file is separated by another delimiter "
+        "than ','; set dataset.delimiter=';'"
+    )
+    assert delimiter_hint(["age", "y"], ",", "y", "f.csv") is None
+    assert delimiter_hint(["age", "income"], ",", "y", "f.csv") is None  # a misspelt target
+    assert delimiter_hint(["a|b", "y"], ",", "y", "f.csv") is None  # found: a warning only
+    warning = delimiter_warning(["a|b", "y"], ",", "f.csv")
+    assert warning is not None and "set dataset.delimiter='|'" in warning
+    assert delimiter_warning(["a,b", "y"], ",", "f.csv") is None  # the delimiter in use
