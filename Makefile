@@ -15,6 +15,7 @@ export UV_COMPILE_BYTECODE := 1
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .DEFAULT_GOAL := help
+.PHONY: metrics exps vega check-vega
 .PHONY: help install check-env browser repro test test-fast check-repro compare lint typecheck format lock params dag ui clean
 
 help: ## list the targets
@@ -72,6 +73,18 @@ params: install ## compose params.yaml from params/ without running anything els
 
 dag: install ## make each stage's code deps in dvc.yaml its import closure
 	python -m tools.dag --write
+
+metrics: install ## this run's metrics in 100 columns: test with interval, cv, baselines, fairness
+	@python -m tools.metrics
+
+exps: install ## a row per experiment: dataset, model, headline metric (ARGS=-A: all commits)
+	@python -m tools.metrics --exps $(ARGS)
+
+vega: install ## rebuild vendor/vega/ (the offline page of `dvc plots`) from the npm registry
+	python -m tools.vendor_vega
+
+check-vega: install ## check that vendor/vega/ is what the npm registry's pinned packages give
+	python -m tools.vendor_vega --check
 
 ui: install ## MLflow UI on 127.0.0.1, port PORT (5000), for the runs in mlflow.db
 	@echo "Runs: http://127.0.0.1:$(PORT)/#/experiments  (pick one, then Training runs)"
