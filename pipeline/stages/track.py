@@ -1,6 +1,7 @@
 """Stage `track`: one MLflow run per execution of the pipeline (the code is in pipeline/tracking/).
 
-The run logs the composed config as dotted params, every metric `dvc metrics show` prints, the
+The run, named after the model and the dataset (`random_forest · adult`), logs the composed config
+as dotted params (but the file paths of `paths`), every metric `dvc metrics show` prints, the
 reports and plots, params.yaml, dvc.lock and the dependency lock file, the fitted model
 (scikit-learn flavour, with signature and input example), the train and test splits as dataset
 inputs, and tags that lead back to code and data: git commit, dirty flag, dvc.lock digest, dataset
@@ -12,6 +13,9 @@ the store's URI is printed without credentials. A stop (SIGTERM, Ctrl-C) marks t
 
 dvc.lock is logged as it stands when this stage starts: every earlier stage of this execution is
 recorded in it; its `track` entry is the previous run's (DVC writes it after this stage succeeds).
+
+Artifacts land inside the project: when the project folder was copied or moved with its mlflow.db,
+the store's artifact paths are first made to follow it (pipeline/tracking/relocate.py).
 """
 
 from __future__ import annotations
@@ -32,12 +36,17 @@ def main() -> None:
     tracking = tracking_config(config)
     target = resolve_target(tracking, project_root())
     contents, skipped = collect(config, tracking)
-    run_id, model_uri = log_run(contents, target)
+    logged = log_run(contents, target)
+    if logged.moved_from is not None:
+        print(
+            f"track: the project was copied or moved from {logged.moved_from}: the store's "
+            f"artifact paths now lead into {target.root}"
+        )
     note = f"; skipped (null or not a number): {', '.join(skipped)}" if skipped else ""
     print(
-        f"track: run {run_id} '{contents.name}' in experiment '{target.experiment}' at "
+        f"track: run {logged.run_id} '{contents.name}' in experiment '{target.experiment}' at "
         f"{redact_uri(target.uri)}: {len(contents.params)} params, {len(contents.metrics)} metrics"
-        f"{note}; model {model_uri}; {time.perf_counter() - start:.1f} s"
+        f"{note}; model {logged.model_uri}; {time.perf_counter() - start:.1f} s"
     )
 
 

@@ -1,4 +1,4 @@
-"""Which files a run logs, and their staging for one upload.
+"""Which files a run logs, and what is uploaded for each.
 
 The folders holding the reports (plots live below them), the data's provenance, params.yaml,
 dvc.lock as it stands when the track stage starts (its `track` entry is the previous run's: DVC
@@ -8,7 +8,6 @@ params.yaml and dvc.lock have the values of secret-named params masked.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from pipeline.config import Config
@@ -42,14 +41,12 @@ def artifact_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def stage_artifacts(paths: list[Path], staging: Path) -> None:
-    """Copy the artifact files under `staging` with their project-relative paths: one upload.
-
-    params.yaml and dvc.lock are copied with the values of secret-named params masked."""
-    for file in artifact_files(paths):
-        target = staging / file
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if file in MASKED:
-            target.write_text(mask_yaml(file.read_text(encoding="utf-8"), MASKED[file]), "utf-8")
-        else:
-            shutil.copyfile(file, target)
+def upload_copy(file: Path, folder: Path) -> Path:
+    """What is uploaded for `file`: the file itself, or for params.yaml and dvc.lock a copy under
+    `folder` (same name) with the values of secret-named params masked."""
+    if file not in MASKED:
+        return file
+    copy = folder / file
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_text(mask_yaml(file.read_text(encoding="utf-8"), MASKED[file]), "utf-8")
+    return copy

@@ -1,9 +1,9 @@
 """Everything one run logs, read from the project before the run opens.
 
-The composed config as dotted params (secret-named ones masked), every metric `dvc metrics show`
-prints, the reports and plots, params.yaml, dvc.lock and the dependency lock file, the fitted
-model with the training split's feature columns for its signature, the train and test splits as
-dataset inputs, and the tags that lead back to code and data.
+The composed config as dotted params (secret-named ones masked, file paths left out), every metric
+`dvc metrics show` prints, the reports and plots, params.yaml, dvc.lock and the dependency lock
+file, the fitted model with the training split's feature columns for its signature, the train and
+test splits as dataset inputs, and the tags that lead back to code and data.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from pipeline.io import read_pickle
 from pipeline.models.config import read_model
 from pipeline.schema import read_schema
 from pipeline.tracking.artifacts import artifact_paths
-from pipeline.tracking.config import TrackingConfig
+from pipeline.tracking.config import TrackingConfig, dataset_label
 from pipeline.tracking.datasets import Split
-from pipeline.tracking.params import flat_params, merge_metrics, numeric_metrics
+from pipeline.tracking.model import logged_model_name
+from pipeline.tracking.params import merge_metrics, numeric_metrics, run_params
 from pipeline.tracking.provenance import read_provenance, run_name, run_tags
 from pipeline.tracking.secrets import mask_params
 
@@ -30,12 +31,13 @@ from pipeline.tracking.secrets import mask_params
 class RunContents:
     """Everything one run logs, read from the project before the run opens."""
 
-    name: str
+    name: str  # the run's: `random_forest · adult`
     params: dict[str, str]
     metrics: dict[str, float]
     tags: dict[str, str]
     artifacts: list[Path]
     model: Any
+    model_name: str  # the logged model's: as the run's, without characters MLflow refuses
     model_inputs: pd.DataFrame  # the training split's feature columns, for the signature
     splits: tuple[Split, ...]
 
@@ -62,22 +64,20 @@ def collect(config: Config, tracking: TrackingConfig) -> tuple[RunContents, list
     provenance = read_provenance(config.paths.provenance, outputs)
     schema = read_schema(config.paths.schema)
     train = pd.read_parquet(config.paths.train)
+    test = pd.read_parquet(config.paths.test)
+    dataset = dataset_label(config)
     splits = (
-        Split(f"{config.dataset.name}-train", "training", config.paths.train, train),
-        Split(
-            f"{config.dataset.name}-test",
-            "evaluation",
-            config.paths.test,
-            pd.read_parquet(config.paths.test),
-        ),
+        Split(f"{dataset}-train", "training", config.paths.train, train),
+        Split(f"{dataset}-test", "evaluation", config.paths.test, test),
     )
     contents = RunContents(
-        name=run_name(model.name, provenance),
-        params=mask_params(flat_params(config.raw)),
+        name=run_name(model.name, dataset, provenance),
+        params=mask_params(run_params(config.raw)),
         metrics=kept,
-        tags=run_tags(config.dataset.name, model.name, provenance),
+        tags=run_tags(dataset, model.name, provenance),
         artifacts=artifact_paths(config, metrics_files, tracking.dependency_lock),
         model=read_pickle(config.paths.model),
+        model_name=logged_model_name(model.name, dataset),
         model_inputs=train[schema.features],
         splits=splits,
     )

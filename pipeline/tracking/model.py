@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
 
 from pipeline.tracking.datasets import column_schema, data_types_kept
 
-MODEL_NAME = "model"
 INPUT_EXAMPLE_ROWS = 5
+REFUSED = re.compile(r"[/:.%\"']")  # characters MLflow refuses in a logged model's name
 
 
-def log_model(model: Any, features: pd.DataFrame) -> Any:
+def logged_model_name(model: str, dataset: str) -> str:
+    """`random_forest · adult`: the model and the data it was fitted on, as MLflow accepts it."""
+    return REFUSED.sub("_", f"{model} · {dataset}")
+
+
+def log_model(model: Any, name: str, features: pd.DataFrame) -> Any:
     """Log the fitted Pipeline with the scikit-learn flavour, a signature and an input example.
 
     The signature has the raw feature columns with their own types, so the model takes the frame
@@ -28,7 +34,7 @@ def log_model(model: Any, features: pd.DataFrame) -> Any:
         outputs = infer_signature(example, model.predict(example)).outputs
     return mlflow.sklearn.log_model(
         model,
-        name=MODEL_NAME,
+        name=name,
         signature=ModelSignature(inputs=column_schema(features), outputs=outputs),
         input_example=example,
         serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_PICKLE,

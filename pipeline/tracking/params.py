@@ -10,6 +10,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+LEFT_OUT = ("paths",)  # config sections a run does not log as params
+
 
 def param_value(value: Any) -> str:
     """A parameter value as it would be written in YAML or on the command line."""
@@ -39,6 +41,12 @@ def flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 def flat_params(raw: Mapping[str, Any]) -> dict[str, str]:
     """The composed config as MLflow params: `model.n_estimators`, `dataset.name`, ..."""
     return {key: param_value(value) for key, value in sorted(flatten(raw).items())}
+
+
+def run_params(raw: Mapping[str, Any]) -> dict[str, str]:
+    """The params a run logs: the composed config without `paths` (where the stages keep their
+    files, the same in every run: two dozen params of noise in a comparison)."""
+    return flat_params({key: value for key, value in raw.items() if key not in LEFT_OUT})
 
 
 def merge_metrics(files: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

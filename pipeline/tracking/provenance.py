@@ -93,13 +93,11 @@ def git_state(outputs: set[str]) -> tuple[str | None, bool | None, tuple[str, ..
     return commit.strip(), bool(dirty), dirty
 
 
-def run_name(model: str, provenance: Provenance) -> str:
-    """`<model>-<DVC experiment>` under `dvc exp run`, else `<model>-<short commit>`."""
-    if provenance.exp_name:
-        return f"{model}-{provenance.exp_name}"
-    if provenance.commit:
-        return f"{model}-{provenance.commit[:7]}"
-    return model
+def run_name(model: str, dataset: str, provenance: Provenance) -> str:
+    """`random_forest · adult`, and under `dvc exp run` the DVC experiment's name after them
+    (`random_forest · adult · tidy-mule`); the commit is in the tags."""
+    parts = [model, dataset, *([provenance.exp_name] if provenance.exp_name else [])]
+    return " · ".join(parts)
 
 
 def run_tags(dataset: str, model: str, provenance: Provenance) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """The tracking store: fail fast when a server does not answer, serialise writers of one SQLite
 file (a lock file in the project's .dvc/tmp/, removed after use), and find or create the
-experiment that receives the run."""
+experiment that receives the run, its artifacts inside the project (relocate.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pipeline.tracking.config import SQLITE_PREFIX, Target, TrackingError, project_root
+from pipeline.tracking.relocate import check_inside
 from pipeline.tracking.secrets import redact_uri
 
 PROBE_TIMEOUT_S = 5.0
@@ -100,6 +101,7 @@ def experiment_id(client: Any, target: Target) -> str:
                     f"restore it (mlflow experiments restore --experiment-id "
                     f"{experiment.experiment_id}) or choose another tracking.experiment"
                 )
+            check_inside(experiment, target)
             return experiment.experiment_id
         try:
             return client.create_experiment(

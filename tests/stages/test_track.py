@@ -39,7 +39,8 @@ from helpers import (
 from mlflow import MlflowClient
 
 from pipeline.stages import params as compose
-from pipeline.tracking.params import flat_params, flatten, merge_metrics, numeric_metrics
+from pipeline.tracking.params import flatten, merge_metrics, numeric_metrics, run_params
+from pipeline.tracking.quiet import QUIET
 from tools.check_repro import tool_env
 
 SWEEP = ("logistic_regression", "random_forest", "hist_gradient_boosting")
@@ -172,13 +173,17 @@ def test_unreachable_server_fails_last_in_one_line(project: Path, unreachable: d
 @pytest.mark.slow
 def test_repro_logs_one_complete_traceable_run(project: Path, tracked) -> None:
     assert ran_stages(tracked.stdout) == ["params", "track"]
+    printed = tracked.stdout + tracked.stderr
+    assert not [message for _, _, message in QUIET if message in printed], printed
+    assert " WARNING mlflow" not in printed, printed
     client = store(project)
     (logged,) = all_runs(client)
     data = logged.data
     assert logged.info.status == "FINISHED"
+    assert logged.info.run_name == f"hist_gradient_boosting · {DATASET}"
     assert client.get_experiment(logged.info.experiment_id).name == DATASET
     composed = yaml.safe_load((project / "params.yaml").read_text())
-    assert data.params == flat_params(composed)
+    assert data.params == run_params(composed) and "paths.model" not in data.params
     assert data.params["model.name"] == "hist_gradient_boosting"
     shown = json.loads(run(["dvc", "metrics", "show", "--json"], project).stdout)
     expected = {}
@@ -217,7 +222,9 @@ def test_repro_logs_one_complete_traceable_run(project: Path, tracked) -> None:
     test = pd.read_parquet(project / "data/features/test.parquet")
     predictions = pd.read_parquet(project / "data/predictions/test.parquet")
     (output,) = logged.outputs.model_outputs
-    model = mlflow.pyfunc.load_model(client.get_logged_model(output.model_id).artifact_location)
+    logged_model = client.get_logged_model(output.model_id)
+    assert logged_model.name == f"hist_gradient_boosting · {DATASET}"
+    model = mlflow.pyfunc.load_model(logged_model.artifact_location)
     predicted = model.predict(test[schema["numeric"] + schema["categorical"]])
     assert np.array_equal(np.asarray(predicted), predictions["y_pred"].to_numpy())
 
@@ -278,11 +285,11 @@ def test_a_queued_sweep_logs_three_runs_in_one_experiment(project: Path, sweep) 
     for logged in runs:
         name = logged.data.tags["dvc.exp_name"]
         assert logged.info.status == "FINISHED"
-        assert logged.info.run_name == f"{logged.data.params['model.name']}-{name}"
+        assert logged.info.run_name == f"{logged.data.params['model.name']} · {DATASET} · {name}"
         assert logged.data.tags["dvc.exp_baseline_rev"] == head
         # each run has its own experiment's params and metrics, as DVC recorded them
         recorded = sweep[name]
-        assert logged.data.params == flat_params(recorded["params"]["params.yaml"]["data"])
+        assert logged.data.params == run_params(recorded["params"]["params.yaml"]["data"])
         files = {file: entry["data"] for file, entry in recorded["metrics"].items()}
         assert logged.data.metrics == numeric_metrics(merge_metrics(files))[0]
         # the store and the artifacts are the project's, not the queue workspace's

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pipeline.tracking.params import flat_params, merge_metrics, numeric_metrics
+from pathlib import Path
+
+import yaml
+from helpers import ROOT
+
+from pipeline.stages import params as compose
+from pipeline.tracking.params import flat_params, merge_metrics, numeric_metrics, run_params
 
 
 def test_flat_params_have_dotted_names() -> None:
@@ -37,3 +43,15 @@ def test_numeric_metrics_skip_nulls_and_text() -> None:
 def test_a_metric_in_two_files_is_prefixed_with_its_file() -> None:
     files = {"reports/b.json": {"n": 4, "x": {"y": 1}}, "reports/a.json": {"n": 3}}
     assert merge_metrics(files) == {"reports/a.json:n": 3, "reports/b.json:n": 4, "x.y": 1}
+
+
+def test_a_run_logs_no_file_paths(tmp_path: Path) -> None:
+    params = tmp_path / "params.yaml"
+    compose.compose(params, [], config_dir=ROOT / "params")
+    raw = yaml.safe_load(params.read_text())
+    logged = run_params(raw)
+    assert not [key for key in logged if key.startswith("paths.")]
+    everything = flat_params(raw)
+    assert len(everything) - len(logged) == len(raw["paths"]) > 20
+    assert logged == {k: v for k, v in everything.items() if not k.startswith("paths.")}
+    assert logged["model.name"] == "hist_gradient_boosting" and logged["seed"] == "42"

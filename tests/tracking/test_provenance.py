@@ -61,10 +61,14 @@ def test_an_output_folder_covers_the_files_below_it() -> None:
 
 @pytest.mark.parametrize(
     ("changes", "name"),
-    [({}, "rf-0123456"), ({"exp_name": "tidy-mule"}, "rf-tidy-mule"), ({"commit": None}, "rf")],
+    [
+        ({}, "rf · adult"),
+        ({"exp_name": "tidy-mule"}, "rf · adult · tidy-mule"),
+        ({"commit": None}, "rf · adult"),
+    ],
 )
-def test_run_name_is_the_experiment_else_the_short_commit(changes: dict, name: str) -> None:
-    assert run_name("rf", provenance(**changes)) == name
+def test_a_run_is_named_after_its_model_and_data(changes: dict, name: str) -> None:
+    assert run_name("rf", "adult", provenance(**changes)) == name
 
 
 def test_tags_lead_back_to_the_commit_the_data_and_the_experiment() -> None:

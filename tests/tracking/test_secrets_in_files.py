@@ -122,9 +122,12 @@ def tracked(tmp_path_factory: pytest.TempPathFactory) -> dict:
             },
         }
         (folder / "dvc.lock").write_text(yaml.safe_dump(lock, sort_keys=False))
-        with contextlib.redirect_stdout(io.StringIO()) as out:
+        with (
+            contextlib.redirect_stdout(io.StringIO()) as out,
+            contextlib.redirect_stderr(io.StringIO()) as err,
+        ):
             track.main()
-    return {"folder": folder, "out": out.getvalue()}
+    return {"folder": folder, "out": out.getvalue(), "err": err.getvalue()}
 
 
 def test_the_secret_parameter_reaches_the_run_only_masked(tracked: dict, tmp_path: Path) -> None:
@@ -162,3 +165,17 @@ def test_the_store_and_the_artifacts_hold_the_secret_nowhere(tracked: dict) -> N
         str(folder / "dvc.lock"),
         str(folder / "params.yaml"),
     ]
+
+
+def test_the_stage_names_the_run_after_model_and_data_and_prints_no_noise(tracked: dict) -> None:
+    client = MlflowClient(f"sqlite:///{tracked['folder'] / 'mlflow.db'}")
+    (run,) = all_runs(client)
+    assert run.info.run_name == "logistic_regression · synthetic"
+    assert client.get_experiment(run.info.experiment_id).name == "synthetic"
+    (output,) = run.outputs.model_outputs
+    assert client.get_logged_model(output.model_id).name == "logistic_regression · synthetic"
+    assert not [key for key in run.data.params if key.startswith("paths.")]
+    assert "model.name" in run.data.params and run.data.metrics["test/roc_auc"] > 0.7
+    assert tracked["err"] == ""  # none of MLflow's messages (quiet.py), no warning
+    (line,) = tracked["out"].splitlines()
+    assert line.startswith(f"track: run {run.info.run_id} 'logistic_regression · synthetic'")
