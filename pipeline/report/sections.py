@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.correlation.result import CorrelationResult
+from pipeline.correlation.result import POOL_CAGE_FIGURE, CorrelationResult
 from pipeline.data.checks import ValidationResult
 from pipeline.data.provenance import Provenance
 from pipeline.environment import versions
-from pipeline.fairness.result import FairnessResult
 from pipeline.models.crossval import CrossvalResult
 from pipeline.models.evaluation import EvaluateConfig, Metrics
 from pipeline.models.metrics import LOSSES
@@ -79,7 +78,7 @@ def performance(
              "interval": span(baselines.interval(baseline, n)),
              "model minus baseline": baselines.value(versus, n),
              "difference interval": span(baselines.interval(versus, n)),
-             "model is": _standing(n, baselines.interval(versus, n))}
+             "model is": standing(n, baselines.interval(versus, n))}
             for n in names if baselines.value(baseline, n) is not None
             or baselines.interval(baseline, n) is not None
         ]  # fmt: skip
@@ -112,7 +111,7 @@ GAP_WORDS = (
 )
 
 
-def _standing(name: str, bounds: tuple[object, object] | None) -> str:
+def standing(name: str, bounds: tuple[object, object] | None) -> str:
     """`better`, `worse` or `not distinguishable`, from the difference interval."""
     if bounds is None or None in bounds:
         return "n/a"
@@ -154,44 +153,6 @@ def crossval(page: Page, result: CrossvalResult, metrics: Metrics) -> None:
     page.add(table(rows, columns))
 
 
-def fairness(page: Page, result: FairnessResult, plot_dir: Path) -> None:
-    page.section("Fairness", f"Status: {result.status}.")
-    for audit in sorted(result.audits, key=lambda a: a.name):
-        page.subsection(audit.name)
-        if result.task != "regression" and not audit.assessed:
-            page.paragraph(NOTHING_ASSESSED)
-        verdicts = audit.verdict_rows()
-        classes = list(dict.fromkeys(row.class_label for row in verdicts))  # the audit's order
-        found = sorted(verdicts, key=lambda r: (classes.index(r.class_label), r.verdict.criterion))
-        rows = [
-            {
-                "class": row.class_label,
-                "criterion": row.verdict.criterion,
-                "value": row.verdict.value,
-                "interval": " to ".join(number(x) for x in row.verdict.interval or ()) or "n/a",
-                "rule": row.verdict.rule,
-                "verdict": row.verdict.verdict,
-                "conclusive": row.verdict.conclusive,
-            }
-            for row in sorted(
-                found, key=lambda r: (classes.index(r.class_label), r.verdict.criterion)
-            )
-        ]
-        columns = ["criterion", "value", "interval", "rule", "verdict", "conclusive"]
-        if classes and classes != [None]:  # multiclass: each class against the rest
-            columns = ["class", *columns]
-        page.add(table(rows, columns))
-        if audit.figure is not None:
-            shown_figure(page, plot_dir, audit.figure)
-
-
-NOTHING_ASSESSED = (
-    "Nothing assessed: no criterion has a verdict, because fewer than two groups reach the size "
-    "limits (fairness.min_group_size, fairness.min_positives, fairness.min_negatives). This is "
-    "not a pass."
-)
-
-
 def shown_figure(page: Page, folder: Path, name: str) -> None:
     """The figure a result records as `name` in `folder`; a note instead when the name resolves
     outside `folder` or the file is missing."""
@@ -225,11 +186,14 @@ def correlation(page: Page, result: CorrelationResult, plot_dir: Path) -> None:
     if pairs := [pair.to_json() for pair in result.confounding.pairs]:
         page.subsection("Controlling for confounders")
         page.add(table(pairs, sorted(pairs[0])))
-    for name in sorted(result.figures):
-        shown_figure(page, plot_dir, name)
+    for name in result.figures:
+        if name != POOL_CAGE_FIGURE:
+            shown_figure(page, plot_dir, name)
     page.section("Spurious correlation, a worked example")
     for reading in filter(None, result.spurious.readings):
         page.paragraph(reading)
+    if POOL_CAGE_FIGURE in result.figures:
+        shown_figure(page, plot_dir, POOL_CAGE_FIGURE)
     if result.caveats:
         page.section("What these measures can and cannot say")
         page.items(result.caveats)

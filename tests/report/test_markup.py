@@ -1,8 +1,9 @@
 """The report's HTML and Markdown primitives."""
 
+import re
 from pathlib import Path
 
-from pipeline.report.markup import Page, number, table
+from pipeline.report.markup import Fact, Page, Styled, number, table
 
 
 def test_numbers_are_shown_at_four_decimals_and_missing_as_na() -> None:
@@ -41,9 +42,53 @@ def test_page_writes_html_and_markdown_in_the_same_order(tmp_path: Path) -> None
     page.footer("Environment: x 1.")
     document, summary = page.documents()
     assert "<title>t &lt;1&gt;</title>" in document and "<h1>t &lt;1&gt;</h1>" in document
-    assert document.index("<h2>A</h2>") < document.index("<h3>B</h3>") < document.index("<ul>")
+    body = document[document.index("</nav>") :]
+    assert body.index("<h2>A</h2>") < body.index("<h3>B</h3>") < body.index("<ul>")
     assert "<li><b>a</b>: &lt;first&gt;</li><li><b>z</b>: last</li>" in document
     assert summary.splitlines() == [
-        "# t \\<1>", "", "## A", "", "first \\& only", "", "### B", "",
-        "- **a**: \\<first>", "- **z**: last", "", "---", "Environment: x 1.",
+        "# t \\<1>", "", "## Contents", "", "- A", "  - B", "", "## A", "", "first \\& only", "",
+        "### B", "", "- **a**: \\<first>", "- **z**: last", "", "---", "Environment: x 1.",
     ]  # fmt: skip
+
+
+def test_sections_get_safe_unique_ids_and_a_table_of_contents() -> None:
+    page = Page("t")
+    for heading in ("Data", "<script>alert(1)</script>", "Data", "\u202e\u00e9\u4e2d"):
+        page.section(heading)
+        page.subsection("sex x race")
+    document, summary = page.documents()
+    ids = re.findall(r'<section id="([^"]*)">', document)
+    assert ids == ["data", "data-sex-x-race", "script-alert-1-script",
+                   "script-alert-1-script-sex-x-race", "data-2", "data-2-sex-x-race", "section",
+                   "section-sex-x-race"]  # fmt: skip
+    assert all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids)
+    links = re.findall(r'<a href="#([^"]*)">([^<]*)</a>', document)
+    assert [a for a, _ in links] == ids
+    assert links[2][1] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    nav = document[document.index("<nav") : document.index("</nav>")]
+    assert nav.count("<ul>") == nav.count("</ul>") == 5 and nav.count("<li>") == 8
+    assert document.count("<section") == document.count("</section>") == 8
+    assert "- \\<script>alert(1)\\</script>" in summary and "  - sex x race" in summary
+
+
+def test_the_opening_comes_first_and_links_to_sections_written_before_it() -> None:
+    page = Page("t")
+    page.section("Fairness", "body")
+    with page.opening():
+        page.section("Summary")
+        page.facts([Fact("Verdicts", "2 fail <b>", ("Fairness", "Absent"))])
+    page.section("Later")
+    document, summary = page.documents()
+    assert document.index("<h2>Summary</h2>") < document.index("<nav") < document.index("<p>body")
+    assert '<li><b>Verdicts</b>: 2 fail &lt;b&gt; (see <a href="#fairness">Fairness</a>)</li>' in (
+        document
+    )
+    assert [h.text for h in page.headings] == ["Fairness", "Later"]  # the summary is not listed
+    assert summary.index("## Summary") < summary.index("## Contents") < summary.index("## Later")
+    assert "- **Verdicts**: 2 fail \\<b> (see Fairness)" in summary
+
+
+def test_styled_cells_carry_their_classes() -> None:
+    html, markdown = table([{"v": Styled("fail? (x)", "verdict fail inconclusive")}], ["v"])
+    assert '<td class="verdict fail inconclusive">fail? (x)</td>' in html
+    assert markdown.endswith("| fail? (x) |")

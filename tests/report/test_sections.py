@@ -9,7 +9,7 @@ from pathlib import Path
 from fairness.cases import audit_result, binary_case, schema, settings
 
 from pipeline.plots import plt, save_figure
-from pipeline.report import sections
+from pipeline.report.fairness import fairness as fairness_section
 from pipeline.report.markup import Page
 
 
@@ -28,7 +28,7 @@ def test_figures_come_from_the_result_and_stay_inside_the_plots_folder(tmp_path:
     audits["race"] = replace(audits["race"], figure="../../outside.png")  # a tampered result
     audits["sex"] = replace(audits["sex"], figure="figures/absent.png")
     page = Page("t")
-    sections.fairness(page, replace(result, audits=tuple(audits.values())), plots)
+    fairness_section(page, replace(result, audits=tuple(audits.values())), plots)
     document, summary = page.documents()
     assert document.count("data:image/png;base64,") == 1
     assert 'alt="sex_x_race"' in document
@@ -42,7 +42,7 @@ def test_an_audit_that_assessed_nothing_says_so(tmp_path: Path) -> None:
     small = settings(n_boot=0, min_group_size=10_000)
     result = audit_result(binary_case(2, 800), schema(), small, 0)
     page = Page("t")
-    sections.fairness(page, result, tmp_path)
+    fairness_section(page, result, tmp_path)
     _, summary = page.documents()
     assert "Status: nothing assessed in 3 audits" in summary
     assert summary.count("Nothing assessed: no criterion has a verdict") == 3

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from pipeline.io import read_json
+from pipeline.report.markup import slug
 from pipeline.stages import report
 
 pytestmark = pytest.mark.slow
@@ -40,6 +41,7 @@ def test_report_is_self_contained_complete_and_repeatable(stages) -> None:
     ]
     for heading in headings:
         assert f"<h2>{heading}</h2>" in page or f"<h3>{heading}</h3>" in page, heading
+        assert f'<a href="#{slug(heading)}' in page or f'-{slug(heading)}">' in page, heading
     low, high = metrics["test/accuracy_low"], metrics["test/accuracy_high"]
     assert (
         f"| accuracy | {metrics['test/accuracy']:.4f} | {low:.4f} to {high:.4f} | "
@@ -62,6 +64,25 @@ def test_report_without_sensitive_attributes_or_probabilities(stages) -> None:
     page = (folder / "reports/index.html").read_text()
     assert 'alt="residuals"' in page and 'alt="roc"' not in page
     assert "<h2>Fairness</h2>" in page and "<h3>sex</h3>" in page
+    # the regression summary: the mean absolute error against predicting the mean, per group
+    summary = (folder / "reports/summary.md").read_text()
+    metrics = read_json(folder / "reports/metrics.json")
+    baselines = read_json(folder / "reports/baselines.json")
+    low, high = metrics["test/mae_low"], metrics["test/mae_high"]
+    better = baselines["model_minus_majority/mae_high"] < 0
+    assert better and (
+        f"mae {metrics['test/mae']:.4f} (95% interval {low:.4f} to {high:.4f}) (lower is better) "
+        f"against {baselines['majority/mae']:.4f} for always predicting the mean (the model is "
+        "better)" in summary
+    )
+    groups = read_json(folder / "reports/fairness.json")["audits"]["sex"]["groups"]
+    errors = sorted((g["metrics"]["mean_absolute_error"]["value"], label)
+                    for label, g in groups.items())  # fmt: skip
+    (a, first), (b, last) = errors[0], errors[-1]
+    assert (
+        f"**Mean absolute error by group**: sex: {a:.4f} ({first}) to {b:.4f} ({last})." in summary
+    )
+    assert "regression has no verdict criteria" in summary
     folder = stages(["dataset=digits", "model=logistic_regression"])
     page = (folder / "reports/index.html").read_text()
     status = read_json(folder / "reports/fairness.json")["status"]

@@ -1,0 +1,62 @@
+"""Every result of a run that the report reads, each through its own type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.correlation.result import CorrelationResult
+from pipeline.data.checks import ValidationResult
+from pipeline.data.provenance import Provenance
+from pipeline.fairness.result import FairnessResult
+from pipeline.io import read_json
+from pipeline.models.crossval import CrossvalResult
+from pipeline.models.evaluation import EvaluateConfig, Metrics
+from pipeline.schema import Schema, read_schema
+
+
+@dataclass(frozen=True)
+class Run:
+    model: str  # the model's name in params/model/
+    seed: int
+    provenance: Provenance
+    validation: ValidationResult
+    schema: Schema
+    metrics: Metrics
+    baselines: Metrics
+    evaluate: EvaluateConfig
+    crossval: CrossvalResult
+    fairness: FairnessResult
+    correlation: CorrelationResult
+
+    @classmethod
+    def read(cls, config: Config, model: str) -> Run:
+        paths = config.paths
+        return cls(
+            model=model,
+            seed=config.seed,
+            provenance=Provenance.from_json(read_json(paths.provenance)),
+            validation=ValidationResult.from_json(read_json(paths.validation)),
+            schema=read_schema(paths.schema),
+            metrics=Metrics.from_json(read_json(paths.metrics)),
+            baselines=Metrics.from_json(read_json(paths.baselines)),
+            evaluate=config.section(EvaluateConfig, "evaluate"),
+            crossval=CrossvalResult.from_json(read_json(paths.crossval)),
+            fairness=FairnessResult.read(paths.fairness),
+            correlation=CorrelationResult.from_json(read_json(paths.correlation)),
+        )
+
+    @property
+    def task(self) -> str:
+        return self.schema.task
+
+    def warnings(self) -> int:
+        """Warnings of ingest and validate, as the data section lists them."""
+        return len(self.validation.warnings) + len(self.provenance.warnings)
+
+
+def plots(config: Config) -> tuple[Path, Path, Path]:
+    """(evaluate, fairness, correlation) plot folders."""
+    paths = config.paths
+    return Path(paths.evaluate_plots), Path(paths.fairness_plots), Path(paths.correlation_plots)
