@@ -29,8 +29,9 @@ from pipeline.correlation.target import ranked, strongest, target_associations
 from pipeline.errors import DataValidationError
 from pipeline.schema import Schema
 
-MATRIX_FIELDS = ("strength", "pearson", "spearman", "eta", "cramers_v", "cramers_v_corrected",
-                 "mutual_info", "mutual_info_r")  # fmt: skip
+MATRIX_FIELDS = ("strength", "q_value", "pearson", "spearman", "eta", "cramers_v",
+                 "cramers_v_corrected", "mutual_info", "mutual_info_r",
+                 "mutual_info_q")  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,6 +91,8 @@ def correlate(
     columns = encode_frame(frame, names, categorical, config)
     table = association_table(columns, config.measures)
     table["q_value"] = q_values(table["p_value"])
+    table.insert(table.columns.get_loc("mutual_info_p") + 1, "mutual_info_q",
+                 q_values(table["mutual_info_p"]))  # fmt: skip
     model_columns = [*schema.features, schema.target]
     scores = leakage_scores({n: columns[n] for n in model_columns}, schema.target)
     target = target_associations(table, schema, scores)
@@ -132,7 +135,7 @@ def correlate(
         redundant_features=redundant_features(table, schema, config.leakage_threshold),
         confounding=confounded,
         spurious=Spurious(
-            pool_drownings_and_nicolas_cage=pool_cage(),
+            pool_drownings_and_nicolas_cage=pool_cage(1.0 - config.alpha),
             random_walks=walks,
             multiple_comparisons=tests,
         ),

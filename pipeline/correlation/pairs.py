@@ -36,7 +36,9 @@ from pipeline.correlation.columns import (
     subset_ranks,
 )
 from pipeline.correlation.config import MEASURES
+from pipeline.correlation.information import corrected_mutual_info
 from pipeline.correlation.rows import CATEGORICAL, NUMERIC
+from pipeline.progress import steps
 
 # The coefficient that stands for a pair's strength, by pair kind, in order of preference.
 STRENGTH_ORDER = {
@@ -55,7 +57,7 @@ PAIR_FIELDS = (
     "a", "b", "kind", "n",
     "pearson", "pearson_p", "spearman", "spearman_p", "eta", "eta_p",
     "cramers_v", "cramers_v_corrected", "cramers_v_p",
-    "mutual_info", "mutual_info_r", "mutual_info_p",
+    "mutual_info", "mutual_info_expected", "adjusted_mutual_info", "mutual_info_r", "mutual_info_p",
     "strength", "strength_measure", "p_value",
 )  # fmt: skip
 
@@ -185,7 +187,10 @@ def pair_row(
             row["cramers_v_p"] = measured.cramers_v_p
         if "mutual_info" in measures:
             row["mutual_info"] = measured.mutual_info
-            row["mutual_info_r"] = mutual_info_r(measured.mutual_info)
+            row["mutual_info_expected"] = measured.mutual_info_expected
+            row["adjusted_mutual_info"] = measured.adjusted_mutual_info
+            corrected = corrected_mutual_info(measured.mutual_info, measured.mutual_info_expected)
+            row["mutual_info_r"] = mutual_info_r(corrected)
             row["mutual_info_p"] = measured.mutual_info_p
     set_strength(row, kinds, measures)
     return row
@@ -231,7 +236,10 @@ def association_table(
     if {"pearson", "spearman"} & measures:
         wanted = {frozenset(pair) for pair in pairs}
         numeric = numeric_block(numeric_columns, "spearman" in measures, wanted)
-    rows = [pair_row(columns[a], columns[b], measures, numeric) for a, b in pairs]
+    rows = [
+        pair_row(columns[a], columns[b], measures, numeric)
+        for a, b in steps(pairs, "correlation: pairs", total=len(pairs))
+    ]
     return pd.DataFrame(rows, columns=list(PAIR_FIELDS))
 
 

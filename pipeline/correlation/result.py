@@ -20,6 +20,8 @@ from pipeline.correlation.sections import Confounding, Leakage, Matrices, Spurio
 
 HEATMAP = "heatmap.png"  # association strength of every pair
 MUTUAL_INFO_HEATMAP = "mutual_info.png"  # mutual information on a correlation scale
+# The two series of the worked spurious correlation, shown with its readings.
+POOL_CAGE_FIGURE = "pool_drownings_nicolas_cage.png"
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +50,8 @@ class CorrelationResult:
     @property
     def figures(self) -> tuple[str, ...]:
         """The figure files the stage writes beside its tables (in paths.correlation_plots)."""
-        return (HEATMAP, *([MUTUAL_INFO_HEATMAP] if "mutual_info_r" in self.matrix.values else []))
+        mutual_info = [MUTUAL_INFO_HEATMAP] if "mutual_info_r" in self.matrix.values else []
+        return (HEATMAP, *mutual_info, POOL_CAGE_FIGURE)
 
     def metrics(self) -> dict[str, int | float | None]:
         """The stage's metrics file: counts and rates that DVC and MLflow track across runs."""

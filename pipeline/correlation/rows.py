@@ -33,9 +33,12 @@ class Pair(Record):
     cramers_v: float | None
     cramers_v_corrected: float | None
     cramers_v_p: float | None
-    mutual_info: float | None
-    mutual_info_r: float | None
-    mutual_info_p: float | None
+    mutual_info: float | None  # plug-in estimate (nats) on the binned columns, biased upward
+    mutual_info_expected: float | None  # its mean between independent columns: the bias
+    adjusted_mutual_info: float | None  # (MI - expected) / (mean entropy - expected), as sklearn
+    mutual_info_r: float | None  # sqrt(1 - exp(-2 max(MI - expected, 0)))
+    mutual_info_p: float | None  # G-test
+    mutual_info_q: float | None  # Benjamini-Hochberg of mutual_info_p, over every pair
     strength: float | None  # |the first configured coefficient for the kind|
     strength_measure: str | None  # the field `strength` comes from
     p_value: float | None  # the p-value of `strength_measure`

@@ -74,10 +74,13 @@ class Confounding(Record):
 
 @dataclass(frozen=True)
 class PearsonTest(Record):
-    """Pearson's r and its two-sided p-value."""
+    """Pearson's r, its two-sided p-value and its confidence interval (Fisher's z)."""
 
     r: float
     p: float
+    confidence: float  # the interval's level, 1 - correlation.alpha
+    low: float
+    high: float
 
 
 @dataclass(frozen=True)
@@ -167,9 +170,9 @@ class Spurious(Record):
 
     @property
     def readings(self) -> tuple[str, str, str]:
-        """The three readings, in the order of their keys in the file (sorted)."""
+        """The three readings: the named example first, then the two simulations that explain it."""
         return (
-            self.multiple_comparisons.reading,
             self.pool_drownings_and_nicolas_cage.reading,
             self.random_walks.reading,
+            self.multiple_comparisons.reading,
         )

@@ -3,7 +3,7 @@
 Every pairwise association, the features ranked against the target and against each sensitive
 attribute (proxies), target leakage, partial correlations given `dataset.confounders`, and why
 correlations arise by chance; written as reports/correlation.json, its metrics, CSV tables and
-heatmaps.
+heatmaps, and the pool-drownings/Nicolas Cage series drawn.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def main() -> None:
     result = analysis.result
     folder = Path(config.paths.correlation_plots)
     analysis.tables.write(folder)
-    write_figures(result.matrix, folder)
+    write_figures(result.matrix, folder, settings.alpha, schema.target,
+                  result.spurious.pool_drownings_and_nicolas_cage)  # fmt: skip
     write_json(config.paths.correlation, result.to_json())
     metrics = result.metrics()
     write_json(config.paths.correlation_metrics, metrics)

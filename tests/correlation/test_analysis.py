@@ -69,8 +69,9 @@ def test_measures_are_chosen_in_config_and_leakage_is_checked_whatever_they_are(
     assert all(p.pearson is None for p in result.pairs)
     assert all(p.cramers_v is None for p in result.pairs)
     assert [leak.column for leak in result.leakage.leaks] == ["leak"]
-    assert set(result.matrix.to_json()) == {"columns", "diagonal", "strength", "mutual_info",
-                                            "mutual_info_r"}  # fmt: skip
+    assert set(result.matrix.to_json()) == {"columns", "diagonal", "strength", "q_value",
+                                            "mutual_info", "mutual_info_r",
+                                            "mutual_info_q"}  # fmt: skip
 
 
 @pytest.mark.slow

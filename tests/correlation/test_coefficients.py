@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import association
-from sklearn.metrics import mutual_info_score
+from sklearn.metrics import adjusted_mutual_info_score, mutual_info_score
+from sklearn.metrics.cluster._expected_mutual_info_fast import expected_mutual_information
 
 from pipeline.correlation.coefficients import mutual_info_r
 
@@ -94,10 +95,17 @@ def test_mutual_information_matches_sklearn_on_the_same_bins(mixed_table, pair_r
         both = pd.concat([labels[a], labels[b]], axis=1).dropna()
         row = pair_row(table, a, b)
         assert abs(row["mutual_info"] - mutual_info_score(both.iloc[:, 0], both.iloc[:, 1])) < TOL
+        ami = adjusted_mutual_info_score(both.iloc[:, 0], both.iloc[:, 1])
+        assert abs(row["adjusted_mutual_info"] - ami) < TOL
         observed = pd.crosstab(both.iloc[:, 0], both.iloc[:, 1]).to_numpy()
+        expected = expected_mutual_information(observed, len(both))
+        assert abs(row["mutual_info_expected"] - expected) < TOL
+        # the G statistic scaled to its exact mean under independence, on the G-test's dof
         g_test = stats.chi2_contingency(observed, correction=False, lambda_="log-likelihood")
-        assert abs(row["mutual_info_p"] - g_test.pvalue) < TOL
-        assert abs(row["mutual_info_r"] - np.sqrt(1 - np.exp(-2 * row["mutual_info"]))) < TOL
+        scaled = g_test.statistic * g_test.dof / (2 * len(both) * expected)
+        assert abs(row["mutual_info_p"] - stats.chi2.sf(scaled, g_test.dof)) < TOL
+        corrected = max(row["mutual_info"] - expected, 0.0)
+        assert abs(row["mutual_info_r"] - np.sqrt(1 - np.exp(-2 * corrected))) < TOL
 
 
 def test_mutual_info_r_is_undefined_for_undefined_information() -> None:

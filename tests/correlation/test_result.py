@@ -11,7 +11,12 @@ import pytest
 from helpers import ROOT
 
 from pipeline.correlation.records import Record
-from pipeline.correlation.result import HEATMAP, MUTUAL_INFO_HEATMAP, CorrelationResult
+from pipeline.correlation.result import (
+    HEATMAP,
+    MUTUAL_INFO_HEATMAP,
+    POOL_CAGE_FIGURE,
+    CorrelationResult,
+)
 from pipeline.correlation.rows import ColumnSummary, Leak, Pair
 from pipeline.correlation.sections import Matrices
 from pipeline.io import dumps_json
@@ -42,7 +47,7 @@ def test_the_sections_a_report_shows_are_typed(committed) -> None:
     assert all(p.flagged for s in result.proxies.values() for p in s if p.strength >= 0.3)
     assert result.leakage.threshold == result.config.leakage_threshold
     assert len(result.spurious.readings) == 3 and all(result.spurious.readings)
-    assert result.figures == (HEATMAP, MUTUAL_INFO_HEATMAP)
+    assert result.figures == (HEATMAP, MUTUAL_INFO_HEATMAP, POOL_CAGE_FIGURE)
     assert result.columns["native-country"].missing > 0
     assert result.matrix.get("strength").shape == (len(result.columns),) * 2
 

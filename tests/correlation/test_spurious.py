@@ -22,6 +22,13 @@ def test_pool_drownings_and_nicolas_cage_figures() -> None:
     rank = stats.spearmanr(pool, cage)
     assert abs(example.spearman.rho - rank.statistic) < TOL
     assert abs(example.spearman.p - rank.pvalue) < TOL
+    interval = reference.confidence_interval(0.95)
+    assert example.pearson.confidence == 0.95
+    assert abs(example.pearson.low - interval.low) < TOL
+    assert abs(example.pearson.high - interval.high) < TOL
+    for words in ("swimming pool", "Nicolas Cage", "r = 0.666", "0.11 to 0.90", "p = 0.025"):
+        assert words in example.reading
+    assert "spurious" in example.reading and "Nothing links the two" in example.reading
     differenced = stats.pearsonr(np.diff(pool), np.diff(cage))
     assert abs(example.differenced_pearson.r - differenced.statistic) < TOL
     assert abs(example.differenced_pearson.p - differenced.pvalue) < TOL
