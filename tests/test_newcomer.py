@@ -30,7 +30,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = copy_repository(tmp_path_factory.mktemp("newcomer"))
     sh(["dvc", "repro", "params"], repo)
     sh(["git", "add", "-A"], repo)
-    sh(["git", "commit", "-q", "-m", "composed"], repo)
+    sh(["git", "commit", "-q", "--allow-empty", "-m", "composed"], repo)
     return repo
 
 
