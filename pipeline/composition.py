@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from pipeline.errors import ConfigError
+from pipeline.tracking.params import flatten
 
 HEADER = (
     "# Composed from params/ by the params stage: edit params/<group>/<option>.yaml (or\n"
@@ -52,19 +53,10 @@ def recorded_digest(text: str) -> str | None:
     return found[1] if found else None
 
 
-def flatten(values: Any, prefix: str = "") -> dict[str, Any]:
-    """Dotted keys to leaf values (a list is a leaf)."""
-    if not isinstance(values, Mapping) or (prefix and not values):
-        return {prefix: values}
-    flat: dict[str, Any] = {}
-    for key, value in values.items():
-        flat.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-    return flat
-
-
 def changed_keys(composed: Any, edited: Any) -> list[tuple[str, Any, Any]]:
-    """`(key, composed value, edited value)` for every dotted key whose value differs."""
-    old, new = flatten(composed), flatten(edited)
+    """`(key, composed value, edited value)` for every dotted key whose value differs (a file
+    that is no mapping at all is one value under the key "")."""
+    old, new = ({"": v} if not isinstance(v, Mapping) else flatten(v) for v in (composed, edited))
     missing = object()
     return [
         (key, old.get(key), new.get(key))
