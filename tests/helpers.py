@@ -24,6 +24,7 @@ from pipeline.stages import (
     correlation,
     crossval,
     evaluate,
+    explain,
     fairness,
     features,
     ingest,
@@ -47,6 +48,7 @@ STAGES = {
     "crossval": crossval.main,
     "fairness": fairness.main,
     "correlation": correlation.main,
+    "explain": explain.main,
     "report": report.main,
 }
 

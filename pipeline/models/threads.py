@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 from joblib import parallel_config
 from sklearn.base import BaseEstimator
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 
@@ -15,6 +17,15 @@ def cores(n_jobs: int) -> Iterator[None]:
     """Let joblib workers and OpenMP/BLAS threads use `n_jobs` cores inside the block."""
     with parallel_config(backend="threading", n_jobs=n_jobs), threadpool_limits(limits=n_jobs):
         yield
+
+
+def thread_independent(model: BaseEstimator) -> bool:
+    """Whether the model's predictions are the same bytes on any number of threads: a
+    histogram gradient-boosting model (after row-wise preprocessing) adds its trees' values to
+    each row in tree order, each row on one thread. A forest's probabilities are summed over its
+    trees in the order the threads finish, and BLAS products may split their sums by thread."""
+    final = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    return isinstance(final, HistGradientBoostingClassifier | HistGradientBoostingRegressor)
 
 
 def canonical(model: BaseEstimator) -> BaseEstimator:

@@ -9,6 +9,7 @@ from pipeline.config import Config
 from pipeline.correlation.result import CorrelationResult
 from pipeline.data.checks import ValidationResult
 from pipeline.data.provenance import Provenance
+from pipeline.explain.result import ExplainResult
 from pipeline.fairness.result import FairnessResult
 from pipeline.io import read_json
 from pipeline.models.crossval import CrossvalResult
@@ -29,6 +30,7 @@ class Run:
     crossval: CrossvalResult
     fairness: FairnessResult
     correlation: CorrelationResult
+    explain: ExplainResult
 
     @classmethod
     def read(cls, config: Config, model: str) -> Run:
@@ -45,6 +47,7 @@ class Run:
             crossval=CrossvalResult.from_json(read_json(paths.crossval)),
             fairness=FairnessResult.read(paths.fairness),
             correlation=CorrelationResult.from_json(read_json(paths.correlation)),
+            explain=ExplainResult.from_json(read_json(paths.explain)),
         )
 
     @property

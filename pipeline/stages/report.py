@@ -1,4 +1,5 @@
-"""Stage `report`: one self-contained HTML page and a Markdown summary of the whole run.
+"""Stage `report`: one self-contained HTML page and a Markdown summary of the whole run, and the
+model card and datasheet as Markdown files of their own.
 
 Everything it shows comes from the other stages' outputs (pipeline/report/); the footer records
 the software versions of the environment, because the environment is part of the result.
@@ -17,10 +18,17 @@ from pipeline.report.build import build
 
 def main() -> None:
     config = load_config()
-    document, summary = build(config, read_model(config).name, Path(config.paths.report_plots))
-    write_text(config.paths.report_html, document)
-    write_text(config.paths.report_summary, summary)
-    print(f"report: {config.paths.report_html}, {config.paths.report_summary}")
+    documents = build(config, read_model(config).name, Path(config.paths.report_plots))
+    paths = config.paths
+    written = {
+        paths.report_html: documents.page,
+        paths.report_summary: documents.summary,
+        paths.model_card: documents.card,
+        paths.datasheet: documents.datasheet,
+    }
+    for path, text in written.items():
+        write_text(path, text)
+    print(f"report: {', '.join(written)}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """A saved model's bytes do not depend on the number of cores it was fitted with."""
 
 import pickle
+from dataclasses import replace
 
 import pytest
 from helpers import FEATURES, MODEL_SCHEMA, model_frame
@@ -8,7 +9,7 @@ from helpers import FEATURES, MODEL_SCHEMA, model_frame
 from pipeline.io import PICKLE_PROTOCOL
 from pipeline.models.build import train
 from pipeline.models.config import ModelConfig
-from pipeline.models.threads import canonical, cores
+from pipeline.models.threads import canonical, cores, thread_independent
 
 
 @pytest.mark.parametrize(
@@ -34,3 +35,46 @@ def test_saved_model_bytes_do_not_depend_on_cores(estimator, params, stores_core
     # a boosted model stores the thread count it was fitted with; canonical() removes it
     assert (saved[0][0] != saved[1][0]) == stores_cores
     assert saved[0][1] == saved[1][1]
+
+
+@pytest.mark.parametrize(
+    "estimator,params,independent",
+    [
+        (
+            "sklearn.ensemble.HistGradientBoostingClassifier",
+            {"max_iter": 30, "random_state": 0},
+            True,
+        ),  # fmt: skip
+        (
+            "sklearn.ensemble.HistGradientBoostingRegressor",
+            {"max_iter": 30, "random_state": 0},
+            True,
+        ),  # fmt: skip
+        (
+            "sklearn.ensemble.RandomForestClassifier",
+            {"n_estimators": 20, "random_state": 0},
+            False,
+        ),  # fmt: skip
+        ("sklearn.linear_model.LogisticRegression", {}, False),
+    ],
+)
+def test_thread_independent_predictions_are_the_same_bytes_on_one_and_four_threads(
+    estimator, params, independent
+) -> None:
+    task = "regression" if "Regressor" in estimator else "classification"
+    config = ModelConfig(name="m", task=task, estimator=estimator, params=params)
+    frame = model_frame(3000)
+    if task == "regression":
+        frame["y"] = frame["w"] * 2.0 + frame["y"]
+    schema = MODEL_SCHEMA if task == "classification" else replace(MODEL_SCHEMA, task="regression")
+    with cores(1):
+        fitted = train(frame, schema, FEATURES, config)
+    assert thread_independent(fitted) == independent
+    if not independent:
+        return
+    outputs = []
+    for n_threads in (1, 4):  # more threads than cores: rows split in every way
+        with cores(n_threads):
+            method = fitted.predict if task == "regression" else fitted.predict_proba
+            outputs.append(method(frame[schema.features]).tobytes())
+    assert outputs[0] == outputs[1]
