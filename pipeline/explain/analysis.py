@@ -29,7 +29,9 @@ def explained_rows(test: pd.DataFrame, max_rows: int, seed: int) -> pd.DataFrame
     return test.iloc[chosen].reset_index(drop=True)
 
 
-def targets(schema: Schema, pairs: Sequence[Mapping[str, Any]], threshold: float):
+def targets(
+    schema: Schema, pairs: Sequence[Mapping[str, Any]], threshold: float
+) -> list[tuple[str, tuple[str, ...]]]:
     """What is shuffled: each feature alone, then each group of strongly associated features."""
     features = schema.features
     groups = correlated_groups(list(pairs), features, threshold)
@@ -118,7 +120,6 @@ def explain(
         shifts=tuple(moved),
         shifts_note=note,
         curves=curves(curves_found),
-        dependence=tuple(d.to_json() for d in curves_found),
         dependence_rows=len(sample),
         disparity_figures={
             s: disparity_figure(s) for s in dict.fromkeys(m.sensitive for m in moved)

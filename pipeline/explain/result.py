@@ -93,7 +93,6 @@ class ExplainResult:
     shifts: tuple[Shift, ...]
     shifts_note: str | None  # why there is no disparity attribution, when there is none
     curves: tuple[Curve, ...]
-    dependence: tuple[dict[str, Any], ...]  # the curves' numbers, as dependence.py writes them
     dependence_rows: int
     disparity_figures: dict[str, str]  # sensitive attribute -> figure
 
@@ -114,7 +113,6 @@ class ExplainResult:
         data["importances"] = [i.to_json() for i in self.importances]
         data["shifts"] = [s.to_json() for s in self.shifts]
         data["curves"] = [asdict(c) for c in self.curves]
-        data["dependence"] = list(self.dependence)
         data["caveats"] = {
             "importance": IMPORTANCE_CAVEAT,
             "disparity": DISPARITY_CAVEAT,
@@ -137,7 +135,6 @@ class ExplainResult:
             shifts=tuple(_typed(Shift, s) for s in data["shifts"]),
             shifts_note=data.get("shifts_note"),
             curves=tuple(_typed(Curve, c) for c in data["curves"]),
-            dependence=tuple(data["dependence"]),
             dependence_rows=int(data["dependence_rows"]),
             disparity_figures=dict(data["disparity_figures"]),
         )

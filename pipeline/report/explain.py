@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.explain.disparity import Shift
 from pipeline.explain.importance import Importance
 from pipeline.explain.result import (
     DEPENDENCE_CAVEAT,
@@ -14,7 +15,7 @@ from pipeline.explain.result import (
     IMPORTANCE_FIGURE,
     ExplainResult,
 )
-from pipeline.report.markup import Page, number, table
+from pipeline.report.markup import Fact, Page, number, table
 from pipeline.report.sections import shown_figure, span
 
 HEADING = "What the model relies on"
@@ -24,6 +25,30 @@ DISPARITIES = {
     "demographic_parity_difference": "demographic parity difference (selection rates)",
     "equal_opportunity_difference": "equal opportunity difference (true positive rates)",
 }
+
+
+def summary_facts(result: ExplainResult) -> list[Fact]:
+    """The summary's lines: the features the model relies on most, and, per sensitive attribute,
+    the feature through which most of its demographic-parity difference passes."""
+    top = result.ranked()[:3]
+    if not top:
+        return []
+    said = ", ".join(f"{i.name} ({number(i.mean)}, {interval(i)})" for i in top)
+    facts = [Fact("Relies most on", f"{said}: the drop in {result.metric} when each is "
+                  "shuffled.", (HEADING,))]  # fmt: skip
+    for sensitive in result.disparity_figures:
+        found = result.drivers(sensitive, "demographic_parity_difference")
+        if found and found[0].change > 0:
+            first = found[0]
+            facts.append(Fact(f"Carries the {sensitive} gap", (
+                f"{number(first.change)} of the {number(first.baseline)} demographic parity "
+                f"difference goes away when {first.feature} is shuffled ({interval(first)}): "
+                "association through the model, not causation."), (DRIVERS,)))  # fmt: skip
+    return facts
+
+
+def interval(found: Importance | Shift) -> str:
+    return span((found.low, found.high)) if found.low is not None else "no interval"
 
 
 def share(value: float | None) -> str:
@@ -36,7 +61,7 @@ def importance_rows(found: list[Importance]) -> list[dict[str, object]]:
             "rank": i.rank,
             "feature": i.name,
             "importance": number(i.mean),
-            "interval": span((i.low, i.high)) if i.low is not None else "n/a",
+            "interval": interval(i),
             "sd over shuffles": number(i.std),
             "keeps its rank": share(i.rank_stability),
             "in the top 5": share(i.top_share),
@@ -109,7 +134,7 @@ def drivers(page: Page, result: ExplainResult, plot_dir: Path) -> None:
                 {
                     "feature": s.feature,
                     "change": number(s.change),
-                    "interval": span((s.low, s.high)) if s.low is not None else "n/a",
+                    "interval": interval(s),
                     "share of the disparity": share(s.share),
                     "disparity when shuffled": number(s.permuted),
                 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pipeline.report.explain import summary_facts
 from pipeline.report.markup import Fact, Page, number
 from pipeline.report.run import Run
 from pipeline.report.sections import span, standing
@@ -275,6 +276,7 @@ def summary(page: Page, run: Run) -> None:
     page.section("Summary")
     facts = [prediction(run), performance(run), sensitive(run), *verdict_facts(run, found)]
     facts += [f for f in (by_group(run), proxy(run)) if f is not None]
+    facts += summary_facts(run.explain)
     page.facts(facts)
     page.paragraph("What to look at next:")
     page.facts(next_steps(run, found))

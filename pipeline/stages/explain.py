@@ -38,11 +38,13 @@ def predicted_label(schema: Schema) -> str:
 
 
 def write_plots(result: ExplainResult, curves: list, schema: Schema, folder: Path) -> None:
-    """importance.csv (for `dvc plots`) and the figures, each where the result records it."""
+    """importance.csv (for `dvc plots`), the partial dependence curves' numbers
+    (dependence.json) and the figures, each where the result records it."""
     rows = [i.to_json() for i in result.importances]
     columns = ["name", "kind", "mean", "std", "low", "high", "rank", "rank_stability"]
     write_csv(folder / "importance.csv", pd.DataFrame(rows, columns=columns))
     save_figure(importance_figure(rows, result.metric), folder / IMPORTANCE_FIGURE)
+    write_json(folder / "dependence.json", [c.to_json() for c in curves])
     by_name = {c.feature: c for c in curves}
     predicted = predicted_label(schema)
     for curve in result.curves:

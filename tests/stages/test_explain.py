@@ -53,6 +53,8 @@ def test_the_planted_proxy_carries_the_gap_and_the_outputs_are_the_same_bytes_tw
     assert "reports/plots/explain/figures/importance.png" in first
     assert any(name.startswith("reports/plots/explain/figures/dependence_") for name in first)
     assert "reports/plots/explain/figures/disparity_group.png" in first
+    curves = read_json(folder / "reports/plots/explain/dependence.json")
+    assert [c["feature"] for c in curves] == [c.feature for c in result.curves]
     metrics = read_json(folder / "reports/explain_metrics.json")
     top = result.ranked()[0]
     assert metrics[f"explain/importance/{top.name}"] == pytest.approx(top.mean, abs=1e-9)
