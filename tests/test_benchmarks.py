@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
         ("fairness.py", ["--rows", "3000", "--n-boot", "50"]),
         ("fairness.py", ["--rows", "3000", "--n-boot", "50", "--scores"]),
         ("intervals.py", ["--rows", "3000", "--n-boot", "50", "--small-boot", "3"]),
+        ("explain.py", ["--dataset", "synthetic", "--rows", "2000"]),
     ],
 )
 def test_benchmark_runs_and_prints_its_table(script: str, args: list[str]) -> None:
