@@ -115,7 +115,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 def test_every_declared_plot_draws_offline(repo: dict[str, object], task: str) -> None:
     path, plots = repo["path"], repo[task]
     assert isinstance(path, Path) and isinstance(plots, Plots)
-    assert set(plots.vega) == vega_ids(path) and len(plots.vega) == 2
+    assert set(plots.vega) == vega_ids(path) and len(plots.vega) == 3
     for name, inside in plots.vega.items():
         assert any(t.startswith(("canvas", "svg")) for t in inside), (name, inside)
         assert not any("error" in t for t in inside), (name, inside)

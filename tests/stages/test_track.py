@@ -129,7 +129,9 @@ def project(tmp_path_factory) -> Path:
     text = config.read_text()
     assert "  - dataset: adult\n" in text
     text = text.replace("  - dataset: adult\n", f"  - dataset: {DATASET}\n")
-    config.write_text(text + f"dataset:\n  n_rows: {ROWS}\n")
+    # explain lighter too: the sweep runs the pipeline three times under a deadline
+    light = "explain:\n  n_boot: 50\n  dependence_features: 2\n"
+    config.write_text(text + f"dataset:\n  n_rows: {ROWS}\n" + light)
     compose.compose(folder / "params.yaml", [], config_dir=folder / "params")
     run(["git", "commit", "-qam", f"{DATASET}, {ROWS} rows"], folder)
     return folder
