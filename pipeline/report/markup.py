@@ -27,7 +27,8 @@ border:2px dashed #b00020}.verdict.pass.conclusive{background:#e8f5e9;font-weigh
 .verdict.pass.inconclusive{font-style:italic;border:2px dashed #1b5e20}
 .verdict.undefined{color:#666}.overall{font-style:italic}
 .summary{background:#f7f9fc;border:1px solid #d6e0f0;padding:.5em 1.5em;margin:1em 0}
-.summary li{margin:.35em 0}nav.contents{margin:1em 0 2em}nav.contents ul{margin:.2em 0}"""
+.summary li{margin:.35em 0}nav.contents{margin:1em 0 2em}nav.contents ul{margin:.2em 0}
+.summary.questions{background:#fffbe6;border:2px dashed #c77700}"""
 
 ID_LIMIT = 60  # characters of a section id made from a heading
 
