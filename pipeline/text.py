@@ -15,7 +15,7 @@ from pathlib import Path
 # private-use, surrogate and unassigned code points.
 INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 # Backslash-escaped in Markdown: emphasis, code, links, raw HTML and entities, tables, headings.
-MARKDOWN_SPECIAL = frozenset("\\`*[]<&|#~")
+MARKDOWN_SPECIAL = frozenset("\\`*[]<&|#~$")  # `$`: renderers with math read $x$ as TeX
 # What makes a block at the start of a line: a quote, a list item, a thematic break.
 MARKDOWN_BLOCK = re.compile(r">|[-+](\s|$)|-[\s-]*$")
 MARKDOWN_ORDERED = re.compile(r"^(\d+)([.)])(?=\s|$)")

@@ -6,9 +6,9 @@ users, ethical review, consent) is left as questions marked for the author."""
 from __future__ import annotations
 
 from pipeline.environment import versions
-from pipeline.report.card_blocks import Settings, entries, grid, names, questions, shown, text
+from pipeline.report.card_blocks import Settings, entries, names, questions, shown
 from pipeline.report.card_fairness import analyses, relies_on
-from pipeline.report.markup import Page
+from pipeline.report.markup import Page, table
 from pipeline.report.run import Run
 from pipeline.report.sections import positive_words, span, standing
 from pipeline.report.summary import plural
@@ -35,8 +35,8 @@ def details(page: Page, run: Run, settings: Settings) -> None:
     ])  # fmt: skip
     rows = [{"parameter": k, "value": v} for k, v in sorted(model.params.items())]
     if rows:
-        text(page, "The estimator's parameters as trained (params/model/):")
-        page.add(grid([{**r, "value": shown(r["value"])} for r in rows],
+        page.paragraph("The estimator's parameters as trained (params/model/):")
+        page.add(table([{**r, "value": shown(r["value"])} for r in rows],
                       ["parameter", "value"]))  # fmt: skip
     questions(page, [
         "Who developed the model, and whom to contact with questions about it?",
@@ -62,7 +62,7 @@ def predicts(run: Run) -> str:
 
 def intended_use(page: Page, run: Run) -> None:
     page.subsection("Intended use")
-    text(page, f"The run knows only what the model predicts: {predicts(run)}.")
+    page.paragraph(f"The run knows only what the model predicts: {predicts(run)}.")
     questions(page, [
         "Primary intended uses: which decision or task is the model for?",
         "Primary intended users: who will use its predictions, and with what training?",
@@ -75,8 +75,10 @@ def factors(page: Page, run: Run) -> None:
     page.subsection("Factors")
     schema = run.schema
     if not schema.sensitive:
-        text(page, "No sensitive attribute is named (dataset.sensitive is empty), so no group "
-             "is audited; name the columns to audit in dataset.sensitive.")  # fmt: skip
+        page.paragraph(
+            "No sensitive attribute is named (dataset.sensitive is empty), so no group "
+            "is audited; name the columns to audit in dataset.sensitive."
+        )
     else:
         inputs = [n for n in schema.sensitive if n in schema.features]
         seen = (
@@ -86,14 +88,16 @@ def factors(page: Page, run: Run) -> None:
             "(features.include_sensitive: false), though proxies can carry them"
         )
         audits = names([a.name for a in run.fairness.audits])
-        text(page, f"Sensitive attributes audited: {names(list(schema.sensitive))} (audits: "
-             f"{audits}); {seen}. Group sizes on the {run.fairness.n_rows} test rows:")  # fmt: skip
+        page.paragraph(
+            f"Sensitive attributes audited: {names(list(schema.sensitive))} (audits: "
+            f"{audits}); {seen}. Group sizes on the {run.fairness.n_rows} test rows:"
+        )
         rows = [
             {"audit": a.name, "group": g.label, "test rows": g.count,
              "in the verdicts": "yes" if g.eligible else "no: " + "; ".join(g.excluded_because)}
             for a in run.fairness.audits for g in a.groups
         ]  # fmt: skip
-        page.add(grid(rows, ["audit", "group", "test rows", "in the verdicts"]))
+        page.add(table(rows, ["audit", "group", "test rows", "in the verdicts"]))
     questions(page, [
         "Which other groups matter for the intended use (for example age, region, language or "
         "disability) that the data does not record or the audit does not cover?",
@@ -107,13 +111,15 @@ def metrics(page: Page, run: Run) -> None:
     settings = run.evaluate
     method = "BCa" if settings.ci_method == "bca" else "percentile"
     n_test = run.metrics.value("test", "n_rows")
-    text(page, f"Measured on {n_test} held-out test rows. Each interval is a "
-         f"{settings.ci_level:.0%} {method} bootstrap interval over the test rows "
-         f"({settings.n_boot} replicates).")  # fmt: skip
+    page.paragraph(
+        f"Measured on {n_test} held-out test rows. Each interval is a "
+        f"{settings.ci_level:.0%} {method} bootstrap interval over the test rows "
+        f"({settings.n_boot} replicates)."
+    )
     listed = [n for n in run.metrics.names if n != "n_rows"]
     rows = [{"metric": n, "test": run.metrics.value("test", n),
              "interval": span(run.metrics.interval("test", n))} for n in listed]  # fmt: skip
-    page.add(grid(rows, ["metric", "test", "interval"]))
+    page.add(table(rows, ["metric", "test", "interval"]))
     for baseline in settings.baselines:
         versus = f"model_minus_{baseline}"
         rows = [
@@ -124,8 +130,8 @@ def metrics(page: Page, run: Run) -> None:
             for n in listed if run.baselines.value(baseline, n) is not None
         ]  # fmt: skip
         if rows:
-            text(page, f"Against the {baseline} baseline (paired bootstrap of the difference):")
-            page.add(grid(rows, ["metric", "baseline", "model minus baseline",
+            page.paragraph(f"Against the {baseline} baseline (paired bootstrap of the difference):")
+            page.add(table(rows, ["metric", "baseline", "model minus baseline",
                                  "difference interval", "model is"]))  # fmt: skip
     questions(page, [
         "Which metric matters for the intended use, and which value is good enough?",
@@ -142,14 +148,18 @@ def evaluation_data(page: Page, run: Run, settings: Settings) -> None:
         if split.stratify and run.task != "regression"
         else "not stratified"
     )
-    text(page, f"{run.metrics.value('test', 'n_rows')} rows held out from the "
-         f"{run.provenance.dataset} data ({run.provenance.source}) by a seeded random split "
-         f"(split.test_size {split.test_size}, {stratified}, seed {run.seed}); the model never "
-         "saw them in training.")  # fmt: skip
+    page.paragraph(
+        f"{run.metrics.value('test', 'n_rows')} rows held out from the "
+        f"{run.provenance.dataset} data ({run.provenance.source}) by a seeded random split "
+        f"(split.test_size {split.test_size}, {stratified}, seed {run.seed}); the model never "
+        "saw them in training."
+    )
     if run.crossval.folds:
-        text(page, f"Also {run.crossval.folds}-fold cross-validation "
-             f"({plural(run.crossval.repeats, 'repeat')}) on the training split: see the "
-             "cross-validation section.")  # fmt: skip
+        page.paragraph(
+            f"Also {run.crossval.folds}-fold cross-validation "
+            f"({plural(run.crossval.repeats, 'repeat')}) on the training split: see the "
+            "cross-validation section."
+        )
     questions(page, [
         "Do the people or cases the model will meet look like these test rows? If not, "
         "evaluate it on data from that population before use.",
@@ -179,7 +189,7 @@ def training_data(page: Page, run: Run, settings: Settings) -> None:
          f"categories rarer than {features.min_frequency} rows grouped "
          "(features.min_frequency)"),
     ])  # fmt: skip
-    text(page, f"{kept} The datasheet describes the data as a whole.")
+    page.paragraph(f"{kept} The datasheet describes the data as a whole.")
 
 
 def ethics(page: Page, run: Run) -> None:
@@ -196,7 +206,7 @@ def ethics(page: Page, run: Run) -> None:
         flagged = sorted({p.feature for p in run.correlation.flagged_proxies})
         said.append(f"Features that carry a sensitive attribute: {names(flagged)}.")
     for words in said:
-        text(page, words)
+        page.paragraph(words)
     questions(page, [
         "Was this use reviewed for ethics, and by whom?",
         "Did the people in the data consent to this use, and does the data's license allow it?",
@@ -224,7 +234,7 @@ def caveats(page: Page, run: Run) -> None:
     if leaks := [leak.column for leak in run.correlation.leakage.leaks]:
         said.append(f"Near-copies of the target: {names(leaks)}; drop them with features.drop.")
     for words in said:
-        text(page, words)
+        page.paragraph(words)
     questions(page, ["Which recommendations should users of the model follow?"])
 
 

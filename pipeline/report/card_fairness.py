@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pipeline.fairness.estimates import Comparison
 from pipeline.fairness.result import Audit, MulticlassAudit
-from pipeline.report.card_blocks import grid, text
-from pipeline.report.markup import Page
+from pipeline.report.markup import Page, table
 from pipeline.report.run import Run
 from pipeline.report.sections import span
 from pipeline.report.verdicts import set_by, tally, verdict_cell
@@ -42,7 +41,7 @@ def verdict_table(page: Page, audit: Audit | MulticlassAudit) -> None:
     columns = ["criterion", "value", "interval", "rule", "verdict", "set by"]
     if isinstance(audit, MulticlassAudit):
         columns = ["class", *columns]
-    page.add(grid(rows, columns))
+    page.add(table(rows, columns))
 
 
 def group_table(page: Page, audit: Audit | MulticlassAudit, task: str) -> None:
@@ -54,7 +53,7 @@ def group_table(page: Page, audit: Audit | MulticlassAudit, task: str) -> None:
             found = group.metrics.get(key)
             row[heading] = None if found is None else found.value
         rows.append(row)
-    page.add(grid(rows, ["group", "test rows", *rates.values()]))
+    page.add(table(rows, ["group", "test rows", *rates.values()]))
 
 
 def analyses(page: Page, run: Run) -> None:
@@ -62,33 +61,43 @@ def analyses(page: Page, run: Run) -> None:
     page.subsection("Quantitative analyses")
     result = run.fairness
     if not result.audits:
-        text(page, f"Nothing audited ({result.status}): name the sensitive attributes in "
-             "dataset.sensitive to compare the groups.")  # fmt: skip
+        page.paragraph(
+            f"Nothing audited ({result.status}): name the sensitive attributes in "
+            "dataset.sensitive to compare the groups."
+        )
     elif result.task == "regression":
-        text(page, "Regression has no verdict criteria: the groups' errors and mean predictions "
-             "are compared below.")  # fmt: skip
+        page.paragraph(
+            "Regression has no verdict criteria: the groups' errors and mean predictions "
+            "are compared below."
+        )
     else:
         found = tally(result)
         unsure = len(found.inconclusive_fails) + len(found.inconclusive_passes)
-        text(page, f"{found.fails} of {found.assessed} fairness criteria fail "
-             f"({len(found.conclusive_fails)} conclusively); {len(found.passes)} pass; "
-             f"{unsure} verdicts have an interval that crosses their threshold. Intervals are "
-             f"{result.settings.ci_level:.0%} bootstrap intervals over the test rows.")  # fmt: skip
+        page.paragraph(
+            f"{found.fails} of {found.assessed} fairness criteria fail "
+            f"({len(found.conclusive_fails)} conclusively); {len(found.passes)} pass; "
+            f"{unsure} verdicts have an interval that crosses their threshold. Intervals are "
+            f"{result.settings.ci_level:.0%} bootstrap intervals over the test rows."
+        )
     for audit in result.audits:
-        text(page, f"Audit {audit.name}:")
+        page.paragraph(f"Audit {audit.name}:")
         if result.task != "regression":
             verdict_table(page, audit)
         group_table(page, audit, result.task)
     correlation = run.correlation
     threshold = correlation.config.proxy_threshold
     if correlation.flagged_proxies:
-        text(page, f"Proxies: features whose association with a sensitive attribute reaches "
-             f"correlation.proxy_threshold {threshold} on the training split.")  # fmt: skip
+        page.paragraph(
+            f"Proxies: features whose association with a sensitive attribute reaches "
+            f"correlation.proxy_threshold {threshold} on the training split."
+        )
         rows = [p.to_json() for p in correlation.flagged_proxies]
-        page.add(grid(rows, ["sensitive", "feature", "strength_measure", "strength"]))
+        page.add(table(rows, ["sensitive", "feature", "strength_measure", "strength"]))
     elif run.schema.sensitive:
-        text(page, f"No feature reaches correlation.proxy_threshold {threshold} with a sensitive "
-             "attribute on the training split.")  # fmt: skip
+        page.paragraph(
+            f"No feature reaches correlation.proxy_threshold {threshold} with a sensitive "
+            "attribute on the training split."
+        )
 
 
 def relies_on(page: Page, run: Run) -> None:
@@ -96,19 +105,23 @@ def relies_on(page: Page, run: Run) -> None:
     attribute's demographic-parity difference (the explain stage)."""
     page.subsection("What the model relies on")
     found = run.explain
-    text(page, f"Permutation importance on the test rows (the drop in {found.metric} when a "
-         "feature's values are shuffled), strongest first:")  # fmt: skip
+    page.paragraph(
+        f"Permutation importance on the test rows (the drop in {found.metric} when a "
+        "feature's values are shuffled), strongest first:"
+    )
     rows = [{"feature": i.name, "importance": i.mean, "interval": bounds(i.low, i.high)}
             for i in found.ranked()[:TOP_FEATURES]]  # fmt: skip
-    page.add(grid(rows, ["feature", "importance", "interval"]))
+    page.add(table(rows, ["feature", "importance", "interval"]))
     if found.shifts_note is not None:
-        text(page, found.shifts_note)
+        page.paragraph(found.shifts_note)
         return
-    text(page, "What drives a disparity: the change in the demographic-parity difference "
-         "between groups when a feature's values are shuffled (association through the model, "
-         "not causation):")  # fmt: skip
+    page.paragraph(
+        "What drives a disparity: the change in the demographic-parity difference "
+        "between groups when a feature's values are shuffled (association through the model, "
+        "not causation):"
+    )
     rows = [{"sensitive": s.sensitive, "feature": s.feature, "change": s.change,
              "interval": bounds(s.low, s.high)}
             for sensitive in found.disparity_figures
             for s in found.drivers(sensitive, PARITY)[:TOP_DRIVERS]]  # fmt: skip
-    page.add(grid(rows, ["sensitive", "feature", "change", "interval"]))
+    page.add(table(rows, ["sensitive", "feature", "change", "interval"]))

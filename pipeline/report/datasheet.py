@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pipeline.data.synthetic import RECIPE_PREFIX
 from pipeline.fairness.result import MulticlassAudit
-from pipeline.report.card_blocks import Settings, entries, grid, names, questions, shown, text
-from pipeline.report.markup import Page, number
+from pipeline.report.card_blocks import Settings, entries, names, questions, shown
+from pipeline.report.markup import Page, number, table
 from pipeline.report.run import Run
 from pipeline.report.summary import plural
 
@@ -49,7 +49,7 @@ def motivation(page: Page, run: Run) -> None:
     page.subsection("Motivation")
     known = documented(run)
     if known is not None:
-        text(page, known[0])
+        page.paragraph(known[0])
     else:
         questions(page, [
             "For what purpose was the dataset created, and which gap did it fill?",
@@ -64,7 +64,7 @@ def source(page: Page, run: Run) -> None:
                    ("License", provenance.license)])  # fmt: skip
     rows = [{"file": k, "sha256": v} for k, v in sorted(provenance.source_sha256.items())]
     rows.append({"file": "the raw table as read (Parquet)", "sha256": provenance.data_sha256})
-    page.add(grid(rows, ["file", "sha256"]))
+    page.add(table(rows, ["file", "sha256"]))
 
 
 def classes(run: Run) -> list[dict[str, object]]:
@@ -98,21 +98,23 @@ def classes(run: Run) -> list[dict[str, object]]:
 def composition(page: Page, run: Run) -> None:
     schema, provenance = run.schema, run.provenance
     page.subsection("Composition")
-    text(page, f"{provenance.rows} rows x {provenance.columns} columns. Target: "
-         f"{schema.target} ({schema.task}). Features: {len(schema.numeric)} numeric "
-         f"({names(list(schema.numeric))}) and {len(schema.categorical)} categorical "
-         f"({names(list(schema.categorical))}). Sensitive attributes: "
-         f"{names(list(schema.sensitive))}.")  # fmt: skip
+    page.paragraph(
+        f"{provenance.rows} rows x {provenance.columns} columns. Target: "
+        f"{schema.target} ({schema.task}). Features: {len(schema.numeric)} numeric "
+        f"({names(list(schema.numeric))}) and {len(schema.categorical)} categorical "
+        f"({names(list(schema.categorical))}). Sensitive attributes: "
+        f"{names(list(schema.sensitive))}."
+    )
     if found := classes(run):
         stratified = " (the split keeps the class proportions)" if run.task != "regression" else ""
-        text(page, f"The target's classes on the {run.fairness.n_rows} test rows{stratified}:")
-        page.add(grid(found, ["class", "share of test rows", "test rows"]))
+        page.paragraph(f"The target's classes on the {run.fairness.n_rows} test rows{stratified}:")
+        page.add(table(found, ["class", "share of test rows", "test rows"]))
     singles = [a for a in run.fairness.audits if len(a.attributes) == 1]
     if singles:
-        text(page, "Sensitive groups on the test rows:")
+        page.paragraph("Sensitive groups on the test rows:")
         rows = [{"attribute": a.name, "group": g.label, "test rows": g.count}
                 for a in singles for g in a.groups]  # fmt: skip
-        page.add(grid(rows, ["attribute", "group", "test rows"]))
+        page.add(table(rows, ["attribute", "group", "test rows"]))
     questions(page, [
         "What does a row stand for (a person, a household, a transaction), and is the data a "
         "sample of a larger set? If so, how was it sampled?",
@@ -126,20 +128,20 @@ def missing(page: Page, run: Run) -> None:
     columns = run.validation.columns
     total = sum(c.missing for c in columns.values())
     rows_n = run.validation.rows
-    text(page, f"{plural(total, 'missing value')} over {rows_n} rows (validation). Per column:")
+    page.paragraph(f"{plural(total, 'missing value')} over {rows_n} rows (validation). Per column:")
     rows = [
         {"column": name, "type": c.dtype, "missing": c.missing,
          "share missing": c.missing / rows_n if rows_n else None, "distinct values": c.unique}
         for name, c in sorted(columns.items())
     ]  # fmt: skip
-    page.add(grid(rows, ["column", "type", "missing", "share missing", "distinct values"]))
+    page.add(table(rows, ["column", "type", "missing", "share missing", "distinct values"]))
 
 
 def collection(page: Page, run: Run) -> None:
     page.subsection("Collection process")
     known = documented(run)
     if known is not None:
-        text(page, known[1])
+        page.paragraph(known[1])
     questions(page, [
         "How was the data collected, by whom, over which period, and were the people in it "
         "told and did they consent?",
@@ -174,23 +176,27 @@ def biases(page: Page, run: Run) -> None:
         rates = [(g.label, g.metrics.get("base_rate")) for g in audit.groups]
         shown = [f"{label} {number(rate.value)}" for label, rate in rates if rate is not None]
         if shown:
-            text(page, f"Base rate (share of {run.schema.positive_label}) by {audit.name} on "
-                 f"the test rows: {'; '.join(shown)}.")  # fmt: skip
+            page.paragraph(
+                f"Base rate (share of {run.schema.positive_label}) by {audit.name} on "
+                f"the test rows: {'; '.join(shown)}."
+            )
             said = True
     if flagged := run.correlation.flagged_proxies:
         proxies = [f"{p.feature} for {p.sensitive} ({p.strength_measure} {number(p.strength)})"
                    for p in flagged]  # fmt: skip
-        text(page, f"Proxies of sensitive attributes (at or above correlation.proxy_threshold "
-             f"{run.correlation.config.proxy_threshold}): {'; '.join(proxies)}.")  # fmt: skip
+        page.paragraph(
+            f"Proxies of sensitive attributes (at or above correlation.proxy_threshold "
+            f"{run.correlation.config.proxy_threshold}): {'; '.join(proxies)}."
+        )
         said = True
     found = [f"ingest: {w}" for w in run.provenance.warnings]
     found += [f"{w.check}{f' ({w.column})' if w.column else ''}: {w.message}"
               for w in run.validation.warnings]  # fmt: skip
     if found:
-        text(page, f"Data warnings: {'; '.join(found)}.")
+        page.paragraph(f"Data warnings: {'; '.join(found)}.")
         said = True
     if not said:
-        text(page, "The run measured no base-rate gap, proxy or data warning.")
+        page.paragraph("The run measured no base-rate gap, proxy or data warning.")
     questions(page, [
         "Which groups are under- or over-represented relative to the population the data is "
         "meant to describe, and how were the labels decided?",
