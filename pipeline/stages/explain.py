@@ -24,7 +24,6 @@ from pipeline.io import read_json, read_pickle, write_csv, write_json
 from pipeline.models.threads import cores, thread_independent
 from pipeline.plots import save_figure
 from pipeline.schema import Schema, read_schema
-from pipeline.stats.replicates import available_cores
 from pipeline.text import visible
 
 
@@ -65,8 +64,8 @@ def main() -> None:
     model = read_pickle(config.paths.model)
     test = pd.read_parquet(config.paths.test)
     pairs = read_json(config.paths.correlation)["pairs"]
-    # every core only where the predictions do not depend on the number of threads
-    with cores(available_cores() if thread_independent(model) else 1):
+    # n_jobs cores only where the predictions do not depend on the number of threads
+    with cores(config.n_jobs if thread_independent(model) else 1):
         result, curves = explain(model, test, schema, attributes, fairness.bins, pairs, settings,
                                  fairness.min_group_size, config.seed)  # fmt: skip
     folder = Path(config.paths.explain_plots)

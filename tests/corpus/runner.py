@@ -29,6 +29,9 @@ QUICK = (
     "fairness.n_boot=20",
     "correlation.random_walks=200",
     "correlation.null_matrices=10",
+    "explain.n_boot=20",
+    "explain.n_repeats=2",
+    "explain.dependence_features=2",
     "model=logistic_regression",
 )
 THROUGH_VALIDATE = ("ingest", "validate")

@@ -38,7 +38,7 @@ QUICK = [
     "correlation.null_matrices=10",
 ]
 METRICS_STAGES = ["ingest", "validate", "features", "train", "evaluate"]
-METRICS_STAGES += ["crossval", "fairness", "correlation"]  # every metrics file dvc.yaml declares
+METRICS_STAGES += ["crossval", "fairness", "correlation", "explain"]  # every metrics file
 
 
 def files_under(folders: Iterable[Path], skip: Iterable[str] = ()) -> Iterator[Path]:
