@@ -74,11 +74,19 @@ class DatasetConfig:
     confounders: tuple[str, ...] = ()  # columns to control for in partial correlations
     sha256: dict[str, str] | str | None = None
     normalise_text: bool = False  # strip text values, one spelling per case-insensitive value
+    official_split: bool = False  # keep the source's own train/test partition (MNIST, Adult)
+    image_shape: tuple[int, ...] | None = None  # (rows, columns) when the features are pixels
     options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.task not in ("auto", *TASKS):
             raise ConfigError(f"dataset.task is {self.task!r}; use one of auto, {', '.join(TASKS)}")
+        shape = self.image_shape
+        if shape is not None and not (len(shape) == 2 and all(n > 0 for n in shape)):
+            raise ConfigError(
+                f"dataset.image_shape is {list(shape)}; give the images' [rows, columns], e.g. "
+                "[28, 28], or null when the features are not an image's pixels"
+            )
 
 
 def dataset_config(raw: Any) -> DatasetConfig:

@@ -138,3 +138,14 @@ def test_an_option_extending_another_has_the_keys_of_both(project: Path) -> None
     expected = r"^dataset.wieght is not a parameter of dataset=mine; did you mean dataset.weight\?"
     with pytest.raises(ConfigError, match=expected):
         check_keys(project / "params", yaml.safe_load(Path("p.yaml").read_text()))
+
+
+def test_a_dataset_picks_its_own_defaults_and_overrides_still_win(project: Path) -> None:
+    mnist = composed("dataset=mnist")
+    assert mnist["model"]["name"] == "mlp" and mnist["crossval"]["folds"] == 0
+    assert mnist["dataset"]["official_split"] is True and mnist["features"]["scale"] == "minmax"
+    check_keys(PARAMS, mnist)
+    chosen = composed("dataset=mnist", "model=knn", "crossval=default")
+    assert chosen["model"]["name"] == "knn" and chosen["crossval"]["folds"] == 5
+    adult = composed()
+    assert adult["model"]["name"] == "hist_gradient_boosting" and adult["crossval"]["folds"] == 5

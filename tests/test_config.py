@@ -52,6 +52,8 @@ def test_every_option_of_every_group_composes_and_parses(
     model = read_model(config)
     written = yaml.safe_load((ROOT / "params" / group / f"{option}.yaml").read_text())
     for key, value in written.items():
+        if key == "defaults":  # the options it picks for other groups
+            continue
         if not isinstance(value, dict) and not str(value).startswith(("${", "???")):
             assert config.raw[group][key] == value, key
     if group == "model":

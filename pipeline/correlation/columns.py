@@ -8,6 +8,7 @@ Missing is never a category of its own.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections.abc import Iterable
@@ -42,11 +43,21 @@ class MissingRows:
 
 @dataclass(frozen=True, eq=False)
 class CompleteNumeric:
-    """What pairs on every row reuse from a numeric column without missing values."""
+    """What pairs on every row reuse from a numeric column without missing values; its ranks are
+    sorted for only when asked (a wide table's leakage check never asks)."""
 
-    ranks: np.ndarray  # average ranks (Spearman)
+    values: np.ndarray
+    presorted: np.ndarray | None  # the order that sorts `values`, when already known
     centred: np.ndarray  # values minus their mean (eta)
     total: float  # sum of squares of `centred`
+
+    @functools.cached_property
+    def ranks(self) -> np.ndarray:
+        """Average ranks (Spearman)."""
+        order = np.argsort(self.values) if self.presorted is None else self.presorted
+        ranks = np.empty(len(self.values))
+        ranks[order] = sorted_ranks(self.values[order])
+        return ranks
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,12 +67,19 @@ class NumericColumn(MissingRows):
     name: str
     values: np.ndarray  # float64, NaN where missing
     missing: np.ndarray
-    order: np.ndarray  # indices of the present rows, sorted by value
+    presorted: np.ndarray | None  # `order` when it was needed at once (for the bins)
     codes: np.ndarray | None  # bin codes (-1 missing) for mutual information; None: not binned
     levels: tuple[str, ...]  # bin labels by code
     complete: CompleteNumeric | None  # None when a value is missing
     kind: ClassVar[str] = NUMERIC
     lumped: ClassVar[int] = 0  # a numeric column merges no levels
+
+    @functools.cached_property
+    def order(self) -> np.ndarray:
+        """Indices of the present rows, sorted by value."""
+        if self.presorted is not None:
+            return self.presorted
+        return sort_order(self.values, self.missing)
 
     @property
     def whole(self) -> CompleteNumeric:
@@ -102,26 +120,26 @@ class CategoricalColumn(MissingRows):
 Column = NumericColumn | CategoricalColumn
 
 
+def sort_order(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """Indices of the present values, sorted by value."""
+    if not missing.any():
+        return np.argsort(values)
+    return np.flatnonzero(~missing)[np.argsort(values[~missing])]
+
+
 def numeric_column(name: str, values: np.ndarray, bins: int | None) -> NumericColumn:
-    """A numeric column: one sort gives its ranks (when complete) and its bins."""
+    """A numeric column: one sort gives its bins and, when asked, its ranks."""
     missing = np.isnan(values)
-    complete = not missing.any()
-    order = (
-        np.argsort(values) if complete else np.flatnonzero(~missing)[np.argsort(values[~missing])]
-    )
-    ordered = values[order]
-    ranks = None
-    if complete:
-        ranks = np.empty(len(values))
-        ranks[order] = sorted_ranks(ordered)
     codes: np.ndarray | None = None
     levels: tuple[str, ...] = ()
+    order = None
     if bins:
-        codes, levels = quantile_bins(values, missing, ordered, bins)
+        order = sort_order(values, missing)
+        codes, levels = quantile_bins(values, missing, values[order], bins)
     whole = None
-    if ranks is not None:
+    if not missing.any():
         centred = values - values.mean()
-        whole = CompleteNumeric(ranks, centred, float(np.sum(centred * centred)))
+        whole = CompleteNumeric(values, order, centred, float(np.sum(centred * centred)))
     return NumericColumn(name, values, missing, order, codes, levels, whole)
 
 

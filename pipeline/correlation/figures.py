@@ -90,7 +90,7 @@ def figures(
 ) -> dict[str, Figure]:
     """By file name: the strength heatmap, the mutual-information one when it was computed, and
     the pool-drownings/Nicolas Cage series over the years."""
-    total = len(matrix.columns)
+    total = len(matrix.columns) if matrix.total is None else matrix.total
     keep = [matrix.columns.index(target)] if target in matrix.columns else []
     chosen = strongest_columns(matrix.get("strength"), keep, MAX_COLUMNS)
     names = [matrix.columns[i] for i in chosen]
@@ -100,6 +100,12 @@ def figures(
         if len(chosen) < total
         else f"all {total} columns"
     )
+    if matrix.total is not None:
+        scope = (
+            f"the target and the {len(chosen) - 1} of {total - 1} features most associated with "
+            "it; the strongest pairs are in pairs.csv, every pair counted in correlation.json's "
+            "screening"
+        )
     grey = f"grey: not significant after FDR control (q >= {alpha:g}) or undefined"
     strength_q = significant(subset(matrix.get("q_value"), chosen), alpha)
     drawn_figures = {

@@ -211,11 +211,13 @@ def association_table(
     columns: dict[str, Column],
     measures: Iterable[str],
     pairs: Sequence[tuple[str, str]] | None = None,
+    numeric: dict[tuple[str, str], tuple[int, float, float]] | None = None,
 ) -> pd.DataFrame:
     """One row per pair (every pair of `columns` in order, or the given `pairs`).
 
     Coefficients not in `measures` or not defined for the pair's kind are NaN; so are those of a
-    constant column.
+    constant column. `numeric` gives (n, pearson, spearman) of the numeric pairs when they are
+    already known.
     """
     measures = set(measures)
     unknown = measures - set(MEASURES)
@@ -232,12 +234,11 @@ def association_table(
         for name in names
         if name in involved and isinstance(column := columns[name], NumericColumn)
     ]
-    numeric = {}
-    if {"pearson", "spearman"} & measures:
+    if numeric is None and {"pearson", "spearman"} & measures:
         wanted = {frozenset(pair) for pair in pairs}
         numeric = numeric_block(numeric_columns, "spearman" in measures, wanted)
     rows = [
-        pair_row(columns[a], columns[b], measures, numeric)
+        pair_row(columns[a], columns[b], measures, numeric or {})
         for a, b in steps(pairs, "correlation: pairs", total=len(pairs))
     ]
     return pd.DataFrame(rows, columns=list(PAIR_FIELDS))

@@ -16,7 +16,14 @@ from pipeline.correlation.rows import (
     RedundantPair,
     TargetAssociation,
 )
-from pipeline.correlation.sections import Confounding, Leakage, Matrices, Spurious, Strongest
+from pipeline.correlation.sections import (
+    Confounding,
+    Leakage,
+    Matrices,
+    Screening,
+    Spurious,
+    Strongest,
+)
 
 HEATMAP = "heatmap.png"  # association strength of every pair
 MUTUAL_INFO_HEATMAP = "mutual_info.png"  # mutual information on a correlation scale
@@ -46,6 +53,10 @@ class CorrelationResult:
     spurious: Spurious
     caveats: dict[str, str]  # what each measure can and cannot say, by topic
     warnings: tuple[str, ...]
+    # columns left out of every pair for holding a single value (written when there are some)
+    constant_columns: tuple[str, ...] = ()
+    # how a wide table's pairs were bounded (written for wide tables only)
+    screening: Screening | None = None
 
     @property
     def figures(self) -> tuple[str, ...]:
@@ -97,6 +108,8 @@ class CorrelationResult:
             "spurious": self.spurious.to_json(),
             "caveats": dict(self.caveats),
             "warnings": list(self.warnings),
+            **({"constant_columns": list(self.constant_columns)} if self.constant_columns else {}),
+            **({"screening": self.screening.to_json()} if self.screening else {}),
         }
 
     @classmethod
@@ -131,4 +144,6 @@ class CorrelationResult:
             spurious=Spurious.from_json(data["spurious"]),
             caveats={str(topic): str(text) for topic, text in data["caveats"].items()},
             warnings=tuple(str(warning) for warning in data["warnings"]),
+            constant_columns=tuple(str(c) for c in data.get("constant_columns", ())),
+            screening=Screening.from_json(data["screening"]) if "screening" in data else None,
         )

@@ -13,6 +13,7 @@ from pipeline.correlation.records import Record
 from pipeline.correlation.rows import Leak, PartialCorrelation
 
 DIAGONAL = "null: a column with itself is not a pair"
+TOTAL = "total_columns"  # in a wide table's matrix: its columns, of which the matrix shows some
 
 
 @dataclass(frozen=True, eq=False)
@@ -22,6 +23,7 @@ class Matrices:
 
     columns: tuple[str, ...]
     values: dict[str, np.ndarray]  # by pair field: strength, pearson, ..., mutual_info_r
+    total: int | None = None  # a wide table's columns, of which `columns` are the strongest
 
     def get(self, field: str) -> np.ndarray:
         """The matrix of `field`; NaN everywhere when no pair has a value for it."""
@@ -30,18 +32,22 @@ class Matrices:
         return np.full((len(self.columns), len(self.columns)), np.nan)
 
     def to_json(self) -> dict[str, Any]:
+        total = {} if self.total is None else {TOTAL: self.total}
         return {
             "columns": list(self.columns),
             "diagonal": DIAGONAL,
+            **total,
             **{field: matrix.tolist() for field, matrix in self.values.items()},
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
-        fields = [key for key in data if key not in ("columns", "diagonal")]
+        fields = [key for key in data if key not in ("columns", "diagonal", TOTAL)]
+        total = data.get(TOTAL)
         return cls(
             columns=tuple(data["columns"]),
             values={field: np.array(data[field], dtype=np.float64) for field in fields},
+            total=None if total is None else int(total),
         )
 
 
@@ -176,3 +182,21 @@ class Spurious(Record):
             self.random_walks.reading,
             self.multiple_comparisons.reading,
         )
+
+
+@dataclass(frozen=True)
+class Screening(Record):
+    """How the pairs of a wide table were bounded: how many pairs there are, how many were
+    measured in full, and every pair's strength counted by tenths."""
+
+    columns: int  # columns in the matrix (constant ones skipped)
+    pairs: int  # every pair, each in the q-values' family
+    measured_pairs: int  # pairs with every coefficient (pairs.csv)
+    screened_pairs: int  # pairs of complete numeric features, screened from one matrix
+    screened_by: str | None  # the coefficient they were screened by
+    listed_pairs: int  # the strongest pairs correlation.json lists
+    significant: int  # pairs with p < alpha
+    significant_after_fdr: int  # pairs with q < alpha
+    strength_edges: tuple[float, ...]  # bin edges of the strength histogram
+    strength_counts: tuple[int, ...]  # pairs per bin, the last closed
+    method: str

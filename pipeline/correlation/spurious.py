@@ -35,6 +35,9 @@ POOL_DROWNINGS = (109, 102, 102, 98, 85, 95, 96, 98, 123, 94, 102)
 CAGE_FILMS = (2, 2, 2, 3, 1, 1, 2, 3, 4, 1, 4)
 NULL_MATRIX_ROWS = 1000  # rows of each simulated null matrix (p-values are uniform at any size)
 HISTOGRAM_BINS = 40
+# Simulated pairs over every null matrix: a wide table (hundreds of thousands of pairs per
+# matrix) gets fewer matrices, whose mean is still precise; narrow tables keep every matrix.
+NULL_PAIR_BUDGET = 1_000_000
 
 
 def fisher_interval(r: float, n: int, confidence: float) -> tuple[float, float]:
@@ -116,12 +119,16 @@ def multiple_comparisons(
     """Significant pairs in the matrix at `alpha`, beside what unrelated columns give by chance."""
     tested = table["p_value"].notna().to_numpy()
     m = int(tested.sum())
-    columns = len(set(table["a"]) | set(table["b"]))
+    columns = len(set(table["a"].unique()) | set(table["b"].unique()))
     pairs = columns * (columns - 1) // 2
+    budget = max(1, NULL_PAIR_BUDGET // max(pairs, 1))
+    # the same p-value through Student's t, ten times as fast, when the matrices are wide
+    p_value = pearson_p if matrices <= budget else lambda r, n: t_test_p(r, n - 2)
+    matrices = min(matrices, budget)
     below_p, below_q = [], []
     for _ in steps(range(matrices), "correlation: null matrices"):
         r = correlation_matrix(rng.standard_normal((NULL_MATRIX_ROWS, columns)))
-        p = pearson_p(r[np.triu_indices(columns, 1)], NULL_MATRIX_ROWS)
+        p = p_value(r[np.triu_indices(columns, 1)], NULL_MATRIX_ROWS)
         below_p.append(int(np.sum(p < alpha)))
         below_q.append(int(np.sum(q_values(p) < alpha)))
     significant = int(np.sum(table["p_value"].to_numpy()[tested] < alpha))

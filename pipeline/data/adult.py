@@ -1,4 +1,5 @@
-"""The UCI Adult census table (vendored in data/adult), checked against dataset.sha256."""
+"""The UCI Adult census table (vendored in data/adult), checked against dataset.sha256: the rows of
+adult.data, then those of adult.test, which are its official train/test partition."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pandas as pd
 
 from pipeline.config import DatasetConfig, from_mapping
 from pipeline.data.loaded import UCI_LICENSE, Loaded, check_sha256
+from pipeline.data.partition import Partition
 from pipeline.errors import DataValidationError
 from pipeline.io import sha256_file
 
@@ -49,4 +51,5 @@ def load_adult(config: DatasetConfig) -> Loaded:
         "https://archive.ics.uci.edu/dataset/2/adult",
         license=UCI_LICENSE,
         files=files,
+        partition=Partition(train=len(frames[0]), test=len(frames[1])),
     )

@@ -3,7 +3,7 @@
 Errors stop the pipeline with one line naming the column and the fix; warnings go to the report
 (reports/validation.json, typed as `ValidationResult`). The checks of one kind live beside this
 module: the target (target.py), spelling variants (labels.py), numbers read as text
-(text_numbers.py), sensitive attributes (sensitive.py), names that become MLflow keys (names.py).
+(text_numbers.py), sensitive attributes (sensitive.py), constant columns and the bounds that keep hundreds of columns' warnings short (wide.py).
 """
 
 from __future__ import annotations
@@ -16,18 +16,26 @@ from pipeline.correlation.config import CorrelationConfig
 from pipeline.correlation.leakage import find_leakage
 from pipeline.data.findings import ColumnSummary, Finding, ValidationConfig, ValidationResult
 from pipeline.data.labels import check_spelling
-from pipeline.data.names import check_names
 from pipeline.data.sensitive import check_sensitive
 from pipeline.data.target import check_target
 from pipeline.data.text_numbers import numbers_as_text
+from pipeline.data.wide import (
+    Counts,
+    column_counts,
+    constant_findings,
+    duplicate_fraction,
+    summarise,
+)
 from pipeline.fairness.config import FairnessConfig
 from pipeline.schema import is_categorical
 
 __all__ = ["ColumnSummary", "Finding", "ValidationConfig", "ValidationResult", "validate"]
 
 
-def check_columns(frame: pd.DataFrame, target: str, limits: ValidationConfig) -> list[Finding]:
-    """Warnings about single columns and about the rows as a whole."""
+def check_columns(
+    frame: pd.DataFrame, target: str, limits: ValidationConfig, counts: dict[str, Counts]
+) -> list[Finding]:
+    """Warnings about single columns and about the rows as a whole; `counts` by column."""
     warnings = []
     for column in frame.columns:
         values = frame[column]
@@ -37,11 +45,9 @@ def check_columns(frame: pd.DataFrame, target: str, limits: ValidationConfig) ->
         numbers = numbers_as_text(values, limits.min_number_share)
         if numbers is not None:
             warnings.append(numbers)
-        n_unique = values.nunique(dropna=True)
+        n_unique = counts[column].unique
         if column == target:
             continue
-        if n_unique <= 1:
-            warnings.append(Finding("constant", "the column has a single value", column))
         categorical = is_categorical(values)
         if categorical and n_unique > limits.max_categories:
             warnings.append(
@@ -55,7 +61,8 @@ def check_columns(frame: pd.DataFrame, target: str, limits: ValidationConfig) ->
             warnings.append(
                 Finding("identifier", "every value is distinct: an identifier? drop it", column)
             )
-    duplicates = frame.duplicated().mean() if len(frame) else 0.0
+    warnings += constant_findings(counts, target)
+    duplicates = duplicate_fraction(frame)
     if duplicates > limits.max_duplicate_fraction:
         warnings.append(Finding("duplicates", f"{duplicates:.1%} of rows are exact duplicates"))
     return warnings
@@ -150,25 +157,23 @@ def validate(
         frame, dataset, limits, (fairness.bins if fairness else None) or {}
     )
     spelling_errors, spelling_warnings = check_spelling(frame, dataset)
-    audited = (
-        dataset.sensitive if fairness is None or fairness.sensitive is None else fairness.sensitive
-    )
     errors += sensitive_errors + spelling_errors
-    errors += check_names(audited, True if fairness is None else fairness.intersectional, task)
     infinite = check_finite(frame, dataset)
     errors += infinite + check_table(frame, dataset, limits)
+    counts = {column: column_counts(frame[column]) for column in columns}
     warnings += (
-        sensitive_warnings + spelling_warnings + check_columns(frame, dataset.target, limits)
+        sensitive_warnings
+        + spelling_warnings
+        + check_columns(frame, dataset.target, limits, counts)
     )
     if task is not None and correlation is not None and not infinite:
         for leak in find_leakage(frame, dataset.target, task, correlation):
             warnings.append(Finding("leakage", leak["message"], leak["column"]))
     summaries = {
-        str(c): ColumnSummary(
-            str(frame[c].dtype), int(frame[c].isna().sum()), int(frame[c].nunique(dropna=True))
-        )
+        str(c): ColumnSummary(str(frame[c].dtype), int(frame[c].isna().sum()), counts[c].unique)
         for c in columns
     }
     return ValidationResult(
-        dataset.name, len(frame), task, summaries, tuple(errors), tuple(warnings), positive
-    )
+        dataset.name, len(frame), task, summaries, tuple(errors), tuple(summarise(warnings)),
+        positive,
+    )  # fmt: skip

@@ -1,7 +1,8 @@
 """Column roles and the prepared table: what the features stage turns the raw table into.
 
 Sensitive attributes stay in both splits for the audits but are not model inputs unless
-`features.include_sensitive` is set. Binary targets become 0/1 with 1 the positive label.
+`features.include_sensitive` is set. Binary targets become 0/1 with 1 the positive label. The split
+is seeded, or the source's own partition when `dataset.official_split` is set.
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ from typing import Any
 import pandas as pd
 
 from pipeline.config import DatasetConfig
-from pipeline.data.split import SplitConfig, split
+from pipeline.data.partition import Partition, required_partition
+from pipeline.data.split import SplitConfig, split, split_by_mask
 from pipeline.errors import ConfigError, DataValidationError
 from pipeline.schema import Schema, binary_labels, is_categorical, resolve_task, sorted_labels
 from pipeline.tasks import Label
+
+# features.scale: each choice as the model card and datasheet say it; true and false as before
+SCALINGS = {"standard": "standardised", "minmax": "scaled to [0, 1]", "none": "not scaled"}
+BOOLEAN_SCALES = {True: "standard", False: "none"}
 
 
 @dataclass(frozen=True)
@@ -24,7 +30,21 @@ class FeaturesConfig:
     drop: tuple[str, ...]  # columns that are never inputs
     categorical: tuple[str, ...]  # numeric columns to treat as categories
     min_frequency: int  # rarer categories are grouped by the one-hot encoder
-    scale: bool  # standardise numeric inputs
+    scale: str | bool  # numeric inputs: standard, minmax or none (true: standard, false: none)
+
+    def __post_init__(self) -> None:
+        self.scaling  # noqa: B018 (a wrong value stops where the config is read)
+
+    @property
+    def scaling(self) -> str:
+        """The numeric scaling asked for: standard, minmax or none."""
+        name = BOOLEAN_SCALES[self.scale] if isinstance(self.scale, bool) else self.scale
+        if name not in SCALINGS:
+            raise ConfigError(
+                f"features.scale is {self.scale!r}; set features.scale to one of "
+                f"{', '.join(SCALINGS)}"
+            )
+        return name
 
 
 def build_schema(frame: pd.DataFrame, dataset: DatasetConfig, features: FeaturesConfig) -> Schema:
@@ -88,9 +108,22 @@ def build_features(
     features: FeaturesConfig,
     split_config: SplitConfig,
     seed: int,
+    partition: Partition | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, Schema]:
-    """Drop rows without a target, assign roles, split. Returns (train, test, schema)."""
-    frame = frame[frame[dataset.target].notna()]
+    """Drop rows without a target, assign roles, split. Returns (train, test, schema).
+
+    With `dataset.official_split`, `partition` (the source's own, in the order of `frame`) decides
+    each row's side: rows dropped for a missing target do not shift it.
+    """
+    is_test = None
+    if dataset.official_split:
+        is_test = required_partition(partition, dataset.name).test_mask(len(frame))
+    keep = frame[dataset.target].notna()
+    frame = frame[keep]
     schema = build_schema(frame, dataset, features)
-    train, test = split(prepare(frame, schema), schema, split_config, seed)
+    prepared = prepare(frame, schema)
+    if is_test is None:
+        train, test = split(prepared, schema, split_config, seed)
+    else:
+        train, test = split_by_mask(prepared, is_test[keep.to_numpy()])
     return train, test, schema

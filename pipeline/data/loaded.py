@@ -1,5 +1,5 @@
-"""What every loader returns: the table, where it came from, the checksums of what it read, and
-warnings about how it was read."""
+"""What every loader returns: the table, where it came from, the checksums of what it read,
+warnings about how it was read, and the source's own train/test partition when it has one."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipeline.data.partition import Partition
 from pipeline.errors import DataValidationError
 
 UCI_LICENSE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
@@ -19,6 +20,7 @@ class Loaded:
     license: str
     files: dict[str, str]  # relative file name -> SHA-256 of its bytes
     warnings: tuple[str, ...] = ()  # how the source was read, for the user to check
+    partition: Partition | None = None  # the source's own train/test rows, in the frame's order
 
 
 def check_sha256(files: dict[str, str], expected: dict[str, str] | str | None, name: str) -> None:

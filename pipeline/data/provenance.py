@@ -1,6 +1,6 @@
-"""The ingest stage's result: where the raw table came from, under which license, and the
-checksums that tie it to its source files, and the warnings about how it was read
-(data/raw/provenance.json)."""
+"""The ingest stage's result: where the raw table came from, under which license, the checksums
+that tie it to its source files, the warnings about how it was read, and the source's own
+train/test partition of its rows when it has one (data/raw/provenance.json)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.data.loaded import Loaded
+from pipeline.data.partition import Partition
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,13 @@ class Provenance:
     columns: int
     data_sha256: str  # SHA-256 of the raw Parquet file as written
     warnings: tuple[str, ...] = ()  # how the source was read (e.g. markers that hid categories)
+    partition: Partition | None = None  # the source's own train/test rows (Adult, MNIST)
 
     @classmethod
     def of(cls, loaded: Loaded, name: str, frame: pd.DataFrame, data_sha256: str) -> Provenance:
         """The provenance of `frame` (the written raw table), loaded as `loaded`."""
+        if loaded.partition is not None and loaded.partition.rows != len(frame):
+            raise ValueError(f"{loaded.partition} does not cover the {len(frame)} rows written")
         return cls(
             dataset=name,
             source=loaded.source,
@@ -36,6 +40,7 @@ class Provenance:
             columns=len(frame.columns),
             data_sha256=data_sha256,
             warnings=loaded.warnings,
+            partition=loaded.partition,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -48,10 +53,13 @@ class Provenance:
             "columns": self.columns,
             "data_sha256": self.data_sha256,
             "warnings": list(self.warnings),
+            "official_partition": None if self.partition is None else self.partition.to_json(),
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Provenance:
+        """Also reads files written before the partition was recorded (as without one)."""
+        partition = data.get("official_partition")
         return cls(
             dataset=str(data["dataset"]),
             source=str(data["source"]),
@@ -61,4 +69,5 @@ class Provenance:
             columns=int(data["columns"]),
             data_sha256=str(data["data_sha256"]),
             warnings=tuple(str(w) for w in data.get("warnings", ())),
+            partition=None if partition is None else Partition.from_json(partition),
         )

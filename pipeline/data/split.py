@@ -1,13 +1,15 @@
-"""The seeded train/test split, stratified by the target for classification tasks."""
+"""The train/test split: seeded and stratified by the target for classification tasks, or the
+source's own partition (`dataset.official_split`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, DataValidationError
 from pipeline.schema import Schema
 
 
@@ -30,3 +32,23 @@ def split(
         frame, test_size=config.test_size, random_state=seed, stratify=stratify
     )
     return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+def split_by_mask(frame: pd.DataFrame, is_test: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(train, test) as given by `is_test`, rows in their order, each with a fresh index."""
+    train, test = frame[~is_test].reset_index(drop=True), frame[is_test].reset_index(drop=True)
+    for side, rows in (("training", train), ("test", test)):
+        if rows.empty:
+            raise DataValidationError(
+                f"no row of the official {side} partition has a target; set "
+                "dataset.official_split=false to use the seeded split"
+            )
+    return train, test
+
+
+def describe(config: SplitConfig, official: bool, task: str) -> str:
+    """Which split was made, for the features stage's printed line."""
+    if official:
+        return "official split of the source (dataset.official_split)"
+    stratified = "stratified" if config.stratify and task != "regression" else "not stratified"
+    return f"seeded split (split.test_size={config.test_size}, {stratified})"

@@ -17,6 +17,7 @@ from pipeline.explain.groups import correlated_groups, group_name
 from pipeline.explain.importance import METRICS, importances
 from pipeline.explain.permutation import answers, permuted, predicts_from_proba, row_orders
 from pipeline.explain.result import Curve, ExplainResult, dependence_figure, disparity_figure
+from pipeline.explain.screening import screen, wide
 from pipeline.fairness.groups import factorize
 from pipeline.schema import Schema
 
@@ -30,10 +31,9 @@ def explained_rows(test: pd.DataFrame, max_rows: int, seed: int) -> pd.DataFrame
 
 
 def targets(
-    schema: Schema, pairs: Sequence[Mapping[str, Any]], threshold: float
+    features: list[str], pairs: Sequence[Mapping[str, Any]], threshold: float
 ) -> list[tuple[str, tuple[str, ...]]]:
     """What is shuffled: each feature alone, then each group of strongly associated features."""
-    features = schema.features
     groups = correlated_groups(list(pairs), features, threshold)
     return [(f, (f,)) for f in features] + [(group_name(g), tuple(g)) for g in groups]
 
@@ -90,8 +90,12 @@ def explain(
     metric = settings.metric or METRICS[schema.task]
     from_proba = predicts_from_proba(model, inputs)
     baseline = answers(model, inputs, schema.task, from_proba)
+    features, screening = list(schema.features), None
+    if wide(features, settings.max_features):
+        features, screening = screen(model, inputs, schema.task, from_proba,
+                                     settings.max_features, settings.screen_rows, seed)  # fmt: skip
     orders = row_orders(len(rows), settings.n_repeats, seed)
-    shuffled = permuted(model, inputs, targets(schema, pairs, settings.group_threshold), orders,
+    shuffled = permuted(model, inputs, targets(features, pairs, settings.group_threshold), orders,
                         schema.task, from_proba)  # fmt: skip
     classes = list(schema.classes)
     found = importances(y_true, baseline, shuffled, schema.task, classes, metric,
@@ -124,5 +128,6 @@ def explain(
         disparity_figures={
             s: disparity_figure(s) for s in dict.fromkeys(m.sensitive for m in moved)
         },
+        screening=screening,
     )
     return result, curves_found

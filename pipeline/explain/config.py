@@ -24,9 +24,13 @@ class ExplainConfig:
     dependence_rows: int
     ice_rows: int
     max_levels: int
+    # beyond this many features, a screening pass picks the ones measured in full
+    max_features: int = 40
+    screen_rows: int = 1000  # rows of the screening pass (a seeded sample)
 
     def __post_init__(self) -> None:
-        for key in ("n_repeats", "max_rows", "grid_resolution", "dependence_rows", "max_levels"):
+        for key in ("n_repeats", "max_rows", "grid_resolution", "dependence_rows", "max_levels",
+                    "max_features", "screen_rows"):  # fmt: skip
             if getattr(self, key) < 1:
                 raise ConfigError(f"explain.{key} is {getattr(self, key)}; use 1 or more")
         for key in ("dependence_features", "ice_rows"):

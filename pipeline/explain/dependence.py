@@ -158,6 +158,12 @@ def numeric_counts(values: np.ndarray, grid: np.ndarray) -> tuple[list[int], int
     return np.bincount(inside, minlength=len(grid)).tolist(), below, above
 
 
+def has_proba(model: Any) -> bool:
+    """Whether partial dependence averages class probabilities (else decision values or
+    predictions)."""
+    return is_classifier(model) and hasattr(model, "predict_proba")
+
+
 def ordered(levels: Sequence[Any]) -> list[Any]:
     """Levels in sklearn's order (sorted); mixed types by type name, then text."""
     try:
@@ -263,7 +269,7 @@ def dependence(
                 percentiles=tuple(percentiles),
                 categorical_features=[feature] if kind == "categorical" else None,
                 custom_values={feature: custom},
-                response_method="predict_proba" if is_classifier(model) else "auto",
+                response_method="predict_proba" if has_proba(model) else "auto",
                 method="brute",
             )
         frame[feature] = column

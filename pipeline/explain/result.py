@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from pipeline.explain.disparity import Shift
 from pipeline.explain.importance import Importance
+from pipeline.explain.screening import Screening
 from pipeline.text import inside, safe_filename
 
 FIGURES = "figures"
@@ -95,6 +96,9 @@ class ExplainResult:
     curves: tuple[Curve, ...]
     dependence_rows: int
     disparity_figures: dict[str, str]  # sensitive attribute -> figure
+    # how the features measured in full were chosen, when there were more than
+    # explain.max_features (written only then)
+    screening: Screening | None = None
 
     @property
     def sampled(self) -> bool:
@@ -113,6 +117,10 @@ class ExplainResult:
         data["importances"] = [i.to_json() for i in self.importances]
         data["shifts"] = [s.to_json() for s in self.shifts]
         data["curves"] = [asdict(c) for c in self.curves]
+        if self.screening is None:
+            del data["screening"]
+        else:
+            data["screening"] = self.screening.to_json()
         data["caveats"] = {
             "importance": IMPORTANCE_CAVEAT,
             "disparity": DISPARITY_CAVEAT,
@@ -137,6 +145,7 @@ class ExplainResult:
             curves=tuple(_typed(Curve, c) for c in data["curves"]),
             dependence_rows=int(data["dependence_rows"]),
             disparity_figures=dict(data["disparity_figures"]),
+            screening=Screening.from_json(data["screening"]) if "screening" in data else None,
         )
 
     def metrics(self) -> dict[str, float | int]:

@@ -138,6 +138,20 @@ def verdict_status(audits: tuple[Audit | MulticlassAudit, ...], settings: Fairne
     )
 
 
+def not_configured(schema: Schema) -> str:
+    """The status of a run with no attribute to audit: said plainly, with how to name one."""
+    if schema.sensitive:  # fairness.sensitive is [] while the data has sensitive columns
+        where, how = "fairness.sensitive is empty", "-S fairness.sensitive=null (every column of "
+        how += f"dataset.sensitive: {', '.join(schema.sensitive)})"
+    else:
+        where = "dataset.sensitive is empty"
+        how = "-S 'dataset.sensitive=[<column>]' (a column of the data, kept out of the model)"
+    return (
+        f"no sensitive attribute is configured ({where}), so no fairness audit was run: this is "
+        f"not a pass; to audit, run dvc exp run {how}"
+    )
+
+
 def audit(
     predictions: Predictions, schema: Schema, settings: FairnessConfig, seed: int
 ) -> FairnessResult:
@@ -159,10 +173,7 @@ def audit(
         target = MulticlassTarget(y.classes)
     audits: dict[str, Audit | MulticlassAudit] = {}
     if not specs:
-        status = (
-            "no sensitive attribute: dataset.sensitive is empty, so there is nothing to audit; "
-            "name the columns to audit in dataset.sensitive"
-        )
+        status = not_configured(schema)
     else:
         factorized = {
             a: factorize(predictions.sensitive[a], settings.bins)

@@ -52,7 +52,7 @@ def fit_baselines(
     names = list(names)
     for name in names:
         baseline_estimator(name, schema.task, seed)  # an unknown name fails before any fit
-    scaled = dataclasses.replace(features, scale=True)
+    scaled = dataclasses.replace(features, scale="standard")
     fitted = {}
     for name in names:
         pipeline = Pipeline(

@@ -13,13 +13,18 @@ from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 
 from pipeline.data.features import FeaturesConfig
 from pipeline.errors import ConfigError, first_line
 from pipeline.models.config import ModelConfig
 from pipeline.schema import Schema
 from pipeline.tasks import model_task
+
+# features.scale: how numeric columns are scaled, fitted on the training split only. `minmax`
+# maps each column's training range to [0, 1] (a constant column to 0), which keeps pixels'
+# zeros at zero; the booleans of older configs keep their meaning (true: standard, false: none).
+SCALES = {"standard": StandardScaler, "minmax": MinMaxScaler, "none": None}
 
 
 def make_estimator(model: ModelConfig) -> BaseEstimator:
@@ -40,17 +45,18 @@ def make_estimator(model: ModelConfig) -> BaseEstimator:
                 f"model.{key} is not a parameter of {class_name}; known: {', '.join(sorted(known))}"
             )
     try:
-        return instantiate({"_target_": model.estimator, **model.params})
+        # "all": lists (an MLP's layer sizes) reach the estimator as plain lists, not OmegaConf's
+        return instantiate({"_target_": model.estimator, **model.params}, _convert_="all")
     except InstantiationException as error:
         raise ConfigError(f"model: {first_line(error)}") from None
 
 
 def make_preprocessor(schema: Schema, features: FeaturesConfig) -> ColumnTransformer:
-    """Numeric columns: median imputation (and scaling); categorical: a "missing" level, then
-    one-hot with rare and unseen levels grouped."""
+    """Numeric columns: median imputation, then the scaling of `features.scale`; categorical: a
+    "missing" level, then one-hot with rare and unseen levels grouped."""
     numeric_steps: list[tuple[str, Any]] = [("impute", SimpleImputer(strategy="median"))]
-    if features.scale:
-        numeric_steps.append(("scale", StandardScaler()))
+    if (scaler := SCALES[features.scaling]) is not None:
+        numeric_steps.append(("scale", scaler()))
     categorical = Pipeline(
         [
             ("impute", SimpleImputer(strategy="constant", fill_value="missing")),

@@ -23,7 +23,7 @@ from pipeline.data.features import FeaturesConfig
 from pipeline.errors import ConfigError, DataValidationError
 from pipeline.models.build import train
 from pipeline.models.config import ModelConfig
-from pipeline.models.metrics import score
+from pipeline.models.metrics import defined_score
 from pipeline.models.outputs import model_outputs
 from pipeline.models.threads import cores
 from pipeline.schema import Schema
@@ -174,8 +174,9 @@ def fold_metrics(
     n_jobs: int = 1,
 ) -> pd.DataFrame:
     """One row per fold (repeat and fold numbered from 0, row counts, then the metrics that the
-    test split gets): each fold fits what the train stage fits, on `n_jobs` cores, and scores the
-    held-out rows on one core (a forest then sums its votes in a fixed order)."""
+    test split gets, without those the model cannot have): each fold fits what the train stage
+    fits, on `n_jobs` cores, and scores the held-out rows on one core (a forest then sums its
+    votes in a fixed order)."""
     if config.folds == 0:
         return pd.DataFrame(columns=list(FOLD_COLUMNS))
     check_folds(frame, schema, config)
@@ -185,7 +186,7 @@ def fold_metrics(
         with cores(n_jobs):
             fitted = train(frame.iloc[train_rows], schema, features, model)
         with cores(1):
-            values = score(model_outputs(fitted, frame.iloc[test_rows], schema))
+            values = defined_score(model_outputs(fitted, frame.iloc[test_rows], schema))
         del values["n_rows"]
         repeat, fold = divmod(index, config.folds)
         rows.append(

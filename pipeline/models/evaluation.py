@@ -16,7 +16,7 @@ from pipeline.io import FLOAT_DIGITS
 from pipeline.models.baselines import BASELINES
 from pipeline.models.curves import curves
 from pipeline.models.intervals import Answers, metric_jackknife, metric_replicates
-from pipeline.models.metrics import score
+from pipeline.models.metrics import defined_score, left_out
 from pipeline.models.outputs import (
     BinaryOutputs,
     MulticlassOutputs,
@@ -105,6 +105,7 @@ class Evaluation:
     baselines: Metrics  # reports/baselines.json
     predictions: Predictions  # the test rows
     plots: dict[str, pd.DataFrame]  # file name -> plot data
+    left_out: dict[str, str]  # metric -> why the model has none (no probabilities)
 
 
 def answers(outputs: Outputs) -> Answers:
@@ -142,7 +143,7 @@ def paired_scores(
     """Per model (the first is the model, the others baselines): point metrics, their intervals,
     and the interval of the first model minus this one (empty for the first). Every model is
     resampled on the same rows (a paired bootstrap), so the differences keep their pairing."""
-    points = [score(o) for o in outputs]
+    points = [defined_score(o) for o in outputs]
     if config.n_boot == 0:
         return [(p, {}, {}) for p in points]
     first = outputs[0]
@@ -154,11 +155,13 @@ def paired_scores(
         jackknife = None
         if config.ci_method == "bca":
             jackknife = metric_jackknife(outs.y_true, answers(outs), schema.task, classes)
-        single = {name: values[:, j] for name, values in found.items()}
+        single = {name: values[:, j] for name, values in found.items() if name in point}
         bounds = intervals(point, single, config.ci_level, config.ci_method, jackknife)
         gaps: dict[str, tuple[float, float]] = {}
         if j:  # the model minus this baseline: percentile interval of the paired differences
             for name, values in found.items():
+                if name not in point or name not in points[0]:
+                    continue
                 low, high, _ = percentile_interval(values[:, :1] - values[:, j : j + 1],
                                                    config.ci_level)  # fmt: skip
                 gaps[name] = (float(low[0]), float(high[0]))
@@ -182,16 +185,19 @@ def evaluate(
     scored = paired_scores([on_test, *on_baselines], schema, config, seed)
     point, bounds, _ = scored[0]
     values = _bounded("test", point, bounds)
-    values |= {f"train/{k}": v for k, v in score(model_outputs(model, train, schema)).items()}
+    on_train = model_outputs(model, train, schema)
+    values |= {f"train/{k}": v for k, v in defined_score(on_train).items()}
     versus: dict[str, Value] = {}
     for name, (base, base_bounds, gaps) in zip(baselines, scored[1:], strict=True):
         versus |= _bounded(name, {k: v for k, v in base.items() if k != "n_rows"}, base_bounds)
-        scale = {k: max(abs(point[k]), abs(v)) for k, v in base.items() if k != "n_rows"}
+        # the model minus the baseline, on the metrics both have
+        scale = {k: max(abs(point[k]), abs(v)) for k, v in base.items()
+                 if k != "n_rows" and k in point}  # fmt: skip
         difference = {k: to_scale(point[k] - base[k], s) for k, s in scale.items()}
         gaps = {k: (to_scale(lo, scale[k]), to_scale(hi, scale[k])) for k, (lo, hi) in gaps.items()}
         versus |= _bounded(f"model_minus_{name}", difference, gaps)
     on_test_rows = predictions(on_test, test, schema)
     return Evaluation(
         Metrics(values), Metrics(versus), on_test_rows,
-        curves(on_test_rows, schema),
+        curves(on_test_rows, schema), left_out(schema.task, point),
     )  # fmt: skip

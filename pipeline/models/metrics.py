@@ -1,11 +1,14 @@
 """The metrics of one split's model outputs, for each task, as scikit-learn computes them.
 
-A metric that is undefined (precision when nothing is predicted positive, log loss without
-probabilities) is NaN, which the JSON writer turns into null.
+A metric that is undefined on the data (precision when nothing is predicted positive) is NaN,
+which the JSON writer turns into null. A model without class probabilities (a perceptron, a
+linear SVM) has no log loss or Brier score at all: `score` gives them as NaN, and the reports
+leave them out (`defined_score`), with the reason `left_out` gives.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -14,6 +17,16 @@ from sklearn import metrics as skm
 from pipeline.models.outputs import BinaryOutputs, MulticlassOutputs, Outputs
 
 LOSSES = frozenset({"log_loss", "brier_score", "mae", "rmse"})  # the metrics where lower is better
+# the metrics that need class probabilities (binary ROC AUC and average precision rank the
+# decision values; scikit-learn's one-versus-rest AUC needs probabilities that sum to one)
+PROBABILITY_METRICS = {
+    "binary": ("log_loss", "brier_score"),
+    "multiclass": ("roc_auc_ovr_macro", "roc_auc_ovr_weighted", "log_loss"),
+}
+NO_PROBABILITIES = {
+    "binary": "the model gives decision values, not probabilities (it has no predict_proba)",
+    "multiclass": "the model gives no class probabilities (it has no predict_proba)",
+}
 
 
 def binary_metrics(
@@ -78,3 +91,29 @@ def score(outputs: Outputs) -> dict[str, float]:
         result = regression_metrics(y_true, y_pred)
     result["n_rows"] = len(y_true)
     return result
+
+
+def missing_probabilities(outputs: Outputs) -> tuple[str, ...]:
+    """The metrics of the outputs' task that need probabilities which the model does not give."""
+    if isinstance(outputs, BinaryOutputs) and not outputs.probabilities:
+        return PROBABILITY_METRICS["binary"]
+    if isinstance(outputs, MulticlassOutputs) and outputs.proba is None:
+        return PROBABILITY_METRICS["multiclass"]
+    return ()
+
+
+def defined_score(outputs: Outputs) -> dict[str, float]:
+    """`score` without the metrics that the model cannot have (see `missing_probabilities`):
+    left out of the reports rather than written as null on every run."""
+    values = score(outputs)
+    for name in missing_probabilities(outputs):
+        del values[name]
+    return values
+
+
+def left_out(task: str, names: Iterable[str]) -> dict[str, str]:
+    """Each probability metric of `task` that is not among `names` (the metrics a report
+    holds), and why: for a reader who looks for the log loss of a perceptron."""
+    present = set(names)
+    missing = [m for m in PROBABILITY_METRICS.get(task, ()) if m not in present]
+    return {name: NO_PROBABILITIES[task] for name in missing}

@@ -13,6 +13,7 @@ from pipeline.report.card_blocks import Settings
 from pipeline.report.datasheet import datasheet_markdown, datasheet_section
 from pipeline.report.explain import explain
 from pipeline.report.fairness import fairness
+from pipeline.report.gallery import ImageFigures, images_section
 from pipeline.report.markup import Page
 from pipeline.report.run import Run, plots
 from pipeline.report.summary import summary
@@ -23,6 +24,7 @@ class Documents(NamedTuple):
     summary: str  # reports/summary.md
     card: str  # reports/model_card.md
     datasheet: str  # reports/datasheet.md
+    images: ImageFigures | None = None  # the test images drawn (dataset.image_shape set)
 
 
 def build(config: Config, model_name: str, figures_dir: Path) -> Documents:
@@ -36,6 +38,10 @@ def build(config: Config, model_name: str, figures_dir: Path) -> Documents:
         page, run.task, run.schema.positive_label, run.seed, run.metrics, run.baselines,
         run.evaluate, evaluate_plots, figures_dir,
     )  # fmt: skip
+    images = None
+    if config.dataset.image_shape is not None:
+        summary_dir = Path(config.paths.report_summary).parent
+        images = images_section(page, config, run.schema, figures_dir, summary_dir)
     sections.crossval(page, run.crossval, run.metrics)
     fairness(page, run.fairness, fairness_plots)
     sections.correlation(page, run.correlation, correlation_plots)
@@ -47,4 +53,4 @@ def build(config: Config, model_name: str, figures_dir: Path) -> Documents:
         summary(page, run)
     document, text = page.documents()
     card, datasheet = card_markdown(run, settings), datasheet_markdown(run, settings)
-    return Documents(document, text, card, datasheet)
+    return Documents(document, text, card, datasheet, images)

@@ -5,6 +5,7 @@ users, ethical review, consent) is left as questions marked for the author."""
 
 from __future__ import annotations
 
+from pipeline.data.features import SCALINGS
 from pipeline.environment import versions
 from pipeline.report.card_blocks import Settings, entries, names, questions, shown
 from pipeline.report.card_fairness import analyses, relies_on
@@ -76,8 +77,8 @@ def factors(page: Page, run: Run) -> None:
     schema = run.schema
     if not schema.sensitive:
         page.paragraph(
-            "No sensitive attribute is named (dataset.sensitive is empty), so no group "
-            "is audited; name the columns to audit in dataset.sensitive."
+            "No sensitive attribute is configured (dataset.sensitive is empty), so no group "
+            "is audited; to audit a column, run dvc exp run -S 'dataset.sensitive=[<column>]'."
         )
     else:
         inputs = [n for n in schema.sensitive if n in schema.features]
@@ -148,10 +149,15 @@ def evaluation_data(page: Page, run: Run, settings: Settings) -> None:
         if split.stratify and run.task != "regression"
         else "not stratified"
     )
+    how = (
+        "the source's own train/test partition (dataset.official_split)"
+        if settings.official_split
+        else f"a seeded random split (split.test_size {split.test_size}, {stratified}, "
+        f"seed {run.seed})"
+    )
     page.paragraph(
         f"{run.metrics.value('test', 'n_rows')} rows held out from the "
-        f"{run.provenance.dataset} data ({run.provenance.source}) by a seeded random split "
-        f"(split.test_size {split.test_size}, {stratified}, seed {run.seed}); the model never "
+        f"{run.provenance.dataset} data ({run.provenance.source}) by {how}; the model never "
         "saw them in training."
     )
     if run.crossval.folds:
@@ -185,7 +191,7 @@ def training_data(page: Page, run: Run, settings: Settings) -> None:
         ("Categorical features", names(list(schema.categorical))),
         ("Dropped columns (features.drop)", names(list(features.drop))),
         ("Preprocessing", f"inside the fitted pipeline, fitted on these rows only: numeric "
-         f"columns {'standardised' if features.scale else 'not scaled'} (features.scale), "
+         f"columns {SCALINGS[features.scaling]} (features.scale), "
          f"categories rarer than {features.min_frequency} rows grouped "
          "(features.min_frequency)"),
     ])  # fmt: skip

@@ -27,6 +27,7 @@ class Settings:
     model: ModelConfig
     features: FeaturesConfig
     split: SplitConfig
+    official_split: bool = False  # the source's own train/test partition (dataset.official_split)
 
     @classmethod
     def read(cls, config: Config) -> Settings:
@@ -34,6 +35,7 @@ class Settings:
             model=read_model(config),
             features=config.section(FeaturesConfig, "features"),
             split=config.section(SplitConfig, "split"),
+            official_split=config.dataset.official_split,
         )
 
 
@@ -64,6 +66,13 @@ def questions(page: Page, asked: Sequence[str]) -> None:
     page.add((box, markdown))
 
 
+NAMES_LISTED = 24  # names listed in full; a longer list shows its first and last ones
+
+
 def names(values: Sequence[str], empty: str = "none") -> str:
-    """`a, b, c`, or `empty` when there is none."""
+    """`a, b, c`, or `empty` when there is none; a list longer than NAMES_LISTED (784 pixels) as
+    `a, b, ..., y, z (784 in all)`."""
+    if len(values) > NAMES_LISTED:
+        head, tail = ", ".join(values[:10]), ", ".join(values[-2:])
+        return f"{head}, ..., {tail} ({len(values)} in all)"
     return ", ".join(values) if values else empty

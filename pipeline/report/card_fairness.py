@@ -61,10 +61,7 @@ def analyses(page: Page, run: Run) -> None:
     page.subsection("Quantitative analyses")
     result = run.fairness
     if not result.audits:
-        page.paragraph(
-            f"Nothing audited ({result.status}): name the sensitive attributes in "
-            "dataset.sensitive to compare the groups."
-        )
+        page.paragraph(f"Nothing audited: {result.status}.")
     elif result.task == "regression":
         page.paragraph(
             "Regression has no verdict criteria: the groups' errors and mean predictions "

@@ -6,6 +6,7 @@ the project documents (identified by its checksum, not by its name)."""
 
 from __future__ import annotations
 
+from pipeline.data.features import SCALINGS
 from pipeline.data.synthetic import RECIPE_PREFIX
 from pipeline.fairness.result import MulticlassAudit
 from pipeline.report.card_blocks import Settings, entries, names, questions, shown
@@ -160,9 +161,11 @@ def preprocessing(page: Page, run: Run, settings: Settings) -> None:
          "yes" if features.include_sensitive else "no: kept aside to audit"),
         ("Rare categories (features.min_frequency)",
          f"fewer than {features.min_frequency} rows grouped as infrequent"),
-        ("Numeric scaling (features.scale)", "standardised" if features.scale else "none"),
-        ("Split", f"{shown(split.test_size)} of the rows to test (split.test_size), "
-         f"{stratified}, seed {run.seed}: {run.metrics.value('train', 'n_rows')} train and "
+        ("Numeric scaling (features.scale)", SCALINGS[features.scaling]),
+        ("Split", ("the source's own train/test partition (dataset.official_split)"
+                   if settings.official_split else f"{shown(split.test_size)} of the rows to test "
+                   f"(split.test_size), {stratified}, seed {run.seed}")
+         + f": {run.metrics.value('train', 'n_rows')} train and "
          f"{run.metrics.value('test', 'n_rows')} test rows"),
     ])  # fmt: skip
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 from pipeline.text import html_text, markdown_line, markdown_text
 
@@ -176,6 +177,15 @@ class Page:
 
     def figure(self, path: Path) -> None:
         self.html.append(image(path))
+
+    def linked_figure(self, path: Path, caption: str, href: str) -> None:
+        """A figure embedded in the page with its caption, and linked from the Markdown by
+        `href` (its path relative to the Markdown file)."""
+        self.html.append(
+            f"<figure>{image(path, inline=True)}<figcaption>{html_text(caption)}</figcaption>"
+            "</figure>"
+        )
+        self.text.extend([f"![{markdown_text(caption)}]({quote(href)})", ""])
 
     def figures(self, paths: Sequence[Path]) -> None:
         self.html.append(

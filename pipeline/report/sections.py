@@ -11,7 +11,7 @@ from pipeline.environment import versions
 from pipeline.models.crossval import CrossvalResult
 from pipeline.models.evaluation import EvaluateConfig, Metrics
 from pipeline.models.metrics import LOSSES
-from pipeline.report.figures import confusion, curve_figures
+from pipeline.report.figures import confusion, curve_figures, normalised_confusion
 from pipeline.report.markup import Page, number, table
 from pipeline.text import inside
 
@@ -87,7 +87,20 @@ def performance(
         page.add(table(rows, columns))
     confusion_pair, confusion_figure = confusion(plot_dir, figures_dir)
     page.add(confusion_pair)
+    shares_pair, shares_figure = normalised_confusion(plot_dir, figures_dir)
+    if shares_figure is not None:  # multiclass: where each actual class's rows went
+        page.paragraph(
+            "The same matrix with each row divided by its actual class's test rows: the diagonal "
+            "is each class's recall, the rest of a row shows which classes it is mistaken for."
+        )
+        page.add(shares_pair)
     figures = curve_figures(plot_dir, figures_dir)
+    if shares_figure is not None:  # large matrices, each at its own size
+        if figures:
+            page.figures(figures)
+        for path in filter(None, (confusion_figure, shares_figure)):
+            page.figure(path)
+        return
     figures += [confusion_figure] if confusion_figure else []
     page.figures(figures)
 

@@ -103,8 +103,8 @@ def sensitive(run: Run) -> Fact:
     if not names:
         return Fact(
             "Sensitive attributes",
-            "none named (dataset.sensitive is empty), so nothing is audited for fairness; name "
-            "the columns to audit in dataset.sensitive.",
+            "none configured (dataset.sensitive is empty), so no fairness audit was run: this "
+            "is not a pass; to audit a column, run dvc exp run -S 'dataset.sensitive=[<column>]'.",
         )
     inputs = [n for n in names if n in run.schema.features]
     others = [n for n in names if n not in inputs]

@@ -3,7 +3,8 @@
 Every pairwise association, the features ranked against the target and against each sensitive
 attribute (proxies), target leakage, partial correlations given `dataset.confounders`, and why
 correlations arise by chance; written as reports/correlation.json, its metrics, CSV tables and
-heatmaps, and the pool-drownings/Nicolas Cage series drawn.
+heatmaps, and the pool-drownings/Nicolas Cage series drawn. A wide table (hundreds of columns)
+gets a bounded report: its pairs screened, the strongest listed, the rest counted.
 """
 
 from __future__ import annotations
@@ -41,8 +42,13 @@ def main() -> None:
     for warning in result.warnings:
         print(f"correlation: WARNING: {warning}")
     top = result.strongest_target_association
+    screened = result.screening
+    pairs = f"{len(result.pairs)} pairs"
+    if screened is not None:
+        listed = f"the {len(result.pairs)} strongest listed"
+        pairs = f"{screened.pairs} pairs ({screened.method}; {listed})"
     print(
-        f"correlation: {len(result.pairs)} pairs on {len(frame)} training rows; "
+        f"correlation: {pairs} on {len(frame)} training rows; "
         f"{metrics['correlation/n_proxies']} proxies flagged, "
         f"{metrics['correlation/n_leaks']} leaks"
         + (f"; strongest target association: {top.feature} {top.strength:.3f}" if top else "")

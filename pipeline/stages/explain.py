@@ -16,6 +16,7 @@ from pipeline.config import load_config
 from pipeline.errors import run_stage
 from pipeline.explain.analysis import explain
 from pipeline.explain.config import ExplainConfig
+from pipeline.explain.dependence import has_proba
 from pipeline.explain.figures import dependence_figure, disparity_figure, importance_figure
 from pipeline.explain.result import IMPORTANCE_FIGURE, ExplainResult
 from pipeline.fairness.config import FairnessConfig
@@ -27,16 +28,20 @@ from pipeline.schema import Schema, read_schema
 from pipeline.text import visible
 
 
-def predicted_label(schema: Schema) -> str:
-    """The y axis of a partial dependence figure: what the model's output is."""
+def predicted_label(schema: Schema, probabilities: bool = True) -> str:
+    """The y axis of a partial dependence figure: what the model's output is (a classifier
+    without predict_proba gives decision values)."""
+    output = "predicted probability" if probabilities else "decision value"
     if schema.task == "binary":
-        return f"predicted probability of {schema.target} = {schema.positive_label}"
+        return f"{output} of {schema.target} = {schema.positive_label}"
     if schema.task == "multiclass":
-        return f"predicted probability of each class of {schema.target}"
+        return f"{output} of each class of {schema.target}"
     return f"predicted {schema.target}"
 
 
-def write_plots(result: ExplainResult, curves: list, schema: Schema, folder: Path) -> None:
+def write_plots(
+    result: ExplainResult, curves: list, schema: Schema, folder: Path, probabilities: bool = True
+) -> None:
     """importance.csv (for `dvc plots`), the partial dependence curves' numbers
     (dependence.json) and the figures, each where the result records it."""
     rows = [i.to_json() for i in result.importances]
@@ -45,7 +50,7 @@ def write_plots(result: ExplainResult, curves: list, schema: Schema, folder: Pat
     save_figure(importance_figure(rows, result.metric), folder / IMPORTANCE_FIGURE)
     write_json(folder / "dependence.json", [c.to_json() for c in curves])
     by_name = {c.feature: c for c in curves}
-    predicted = predicted_label(schema)
+    predicted = predicted_label(schema, probabilities)
     for curve in result.curves:
         if curve.figure is not None:
             drawn = dependence_figure(by_name[curve.feature], predicted)
@@ -70,12 +75,14 @@ def main() -> None:
                                  fairness.min_group_size, config.seed)  # fmt: skip
     folder = Path(config.paths.explain_plots)
     folder.mkdir(parents=True, exist_ok=True)
-    write_plots(result, curves, schema, folder)
+    write_plots(result, curves, schema, folder, has_proba(model))
     write_json(config.paths.explain, result.to_json())
     write_json(config.paths.explain_metrics, result.metrics())
     top = ", ".join(f"{visible(i.name)} {i.mean:.4f}" for i in result.ranked()[:3])
     sample = f" (a sample of {result.rows} of {result.test_rows})" if result.sampled else ""
     print(f"explain: {result.rows} test rows{sample}; top features by {result.metric}: {top}")
+    if result.screening is not None:
+        print(f"explain: {result.screening.method}")
 
 
 if __name__ == "__main__":

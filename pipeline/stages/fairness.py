@@ -64,7 +64,8 @@ def main() -> None:
     write_plots(result, folder)
     write_json(config.paths.fairness, result.to_json())
     write_json(config.paths.fairness_metrics, headline_metrics(result.audits, result.task))
-    print(f"fairness: {visible(result.status)}")
+    warning = "warning: " if not result.audits else ""
+    print(f"fairness: {warning}{visible(result.status)}")
 
 
 if __name__ == "__main__":

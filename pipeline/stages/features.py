@@ -1,4 +1,5 @@
-"""Stage `features`: decide each column's role and make the seeded, stratified train/test split."""
+"""Stage `features`: decide each column's role and make the train/test split: seeded and
+stratified, or the source's own partition (`dataset.official_split`, recorded by ingest)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import pandas as pd
 
 from pipeline.config import load_config
 from pipeline.data.features import FeaturesConfig, build_features
-from pipeline.data.split import SplitConfig
+from pipeline.data.provenance import Provenance
+from pipeline.data.split import SplitConfig, describe
 from pipeline.errors import run_stage
-from pipeline.io import write_parquet
+from pipeline.io import read_json, write_parquet
 from pipeline.schema import write_schema
 
 
@@ -17,13 +19,19 @@ def main() -> None:
     frame = pd.read_parquet(config.paths.raw)
     features = config.section(FeaturesConfig, "features")
     split = config.section(SplitConfig, "split")
-    train, test, schema = build_features(frame, config.dataset, features, split, config.seed)
+    partition = None
+    if config.dataset.official_split:
+        partition = Provenance.from_json(read_json(config.paths.provenance)).partition
+    train, test, schema = build_features(
+        frame, config.dataset, features, split, config.seed, partition
+    )
     write_parquet(config.paths.train, train)
     write_parquet(config.paths.test, test)
     write_schema(config.paths.schema, schema)
     print(
         f"features: {schema.task}; {len(schema.numeric)} numeric, {len(schema.categorical)} "
-        f"categorical; train {len(train)} rows, test {len(test)} rows"
+        f"categorical; {describe(split, config.dataset.official_split, schema.task)}: "
+        f"train {len(train)} rows, test {len(test)} rows"
     )
 
 

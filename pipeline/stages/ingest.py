@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline.config import load_config
 from pipeline.data.loaders import load
 from pipeline.data.normalise_text import normalise_text
+from pipeline.data.partition import required_partition
 from pipeline.data.provenance import Provenance
 from pipeline.data.raw import normalise
 from pipeline.errors import run_stage
@@ -14,6 +15,8 @@ from pipeline.io import sha256_file, write_json, write_parquet
 def main() -> None:
     config = load_config()
     loaded = load(config.dataset, config.seed)
+    if config.dataset.official_split:  # fail here rather than after validation
+        required_partition(loaded.partition, config.dataset.name)
     frame = normalise(loaded.frame)
     if config.dataset.normalise_text:
         frame, changed = normalise_text(frame)

@@ -29,6 +29,11 @@ def main() -> None:
     for path, text in written.items():
         write_text(path, text)
     print(f"report: {', '.join(written)}")
+    if documents.images is not None:
+        if documents.images.note is not None:
+            print(f"report: warning: {documents.images.line()}")
+        else:
+            print(f"report: {documents.images.line()}")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import time
 
 from pipeline.config import load_config
 from pipeline.errors import run_stage
+from pipeline.tracking.bounds import MAX_PER_FAMILY
 from pipeline.tracking.config import project_root, resolve_target, tracking_config
 from pipeline.tracking.contents import collect
 from pipeline.tracking.run import log_run
@@ -43,6 +44,15 @@ def main() -> None:
             f"artifact paths now lead into {target.root}"
         )
     note = f"; skipped (null or not a number): {', '.join(skipped)}" if skipped else ""
+    if contents.left_out:
+        cut = ", ".join(f"{n} of {name}/*" for name, n in contents.left_out.items())
+        note += f"; left out (beyond {MAX_PER_FAMILY} per family, the weakest): {cut}"
+    if contents.renamed:
+        first, logged_as = next(iter(contents.renamed.items()))
+        note += (
+            f"; {len(contents.renamed)} keys renamed as MLflow requires (names from the data), "
+            f"e.g. {first!r} as {logged_as!r}"
+        )
     print(
         f"track: run {logged.run_id} '{contents.name}' in experiment '{target.experiment}' at "
         f"{redact_uri(target.uri)}: {len(contents.params)} params, {len(contents.metrics)} metrics"

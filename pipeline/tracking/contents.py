@@ -8,7 +8,7 @@ test splits as dataset inputs, and the tags that lead back to code and data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,10 @@ from pipeline.io import read_pickle
 from pipeline.models.config import read_model
 from pipeline.schema import read_schema
 from pipeline.tracking.artifacts import artifact_paths
+from pipeline.tracking.bounds import bounded_metrics, bounded_params
 from pipeline.tracking.config import TrackingConfig, dataset_label
 from pipeline.tracking.datasets import Split
+from pipeline.tracking.keys import legal_keys
 from pipeline.tracking.model import logged_model_name
 from pipeline.tracking.params import merge_metrics, numeric_metrics, run_params
 from pipeline.tracking.provenance import read_provenance, run_name, run_tags
@@ -40,6 +42,8 @@ class RunContents:
     model_name: str  # the logged model's: as the run's, without characters MLflow refuses
     model_inputs: pd.DataFrame  # the training split's feature columns, for the signature
     splits: tuple[Split, ...]
+    left_out: dict[str, int] = field(default_factory=dict)  # metrics beyond a family's bound
+    renamed: dict[str, str] = field(default_factory=dict)  # key from data -> key MLflow accepts
 
 
 def read_dvc() -> tuple[dict[str, Any], list[str], set[str]]:
@@ -61,6 +65,9 @@ def collect(config: Config, tracking: TrackingConfig) -> tuple[RunContents, list
     model = read_model(config)
     metrics, metrics_files, outputs = read_dvc()
     kept, skipped = numeric_metrics(metrics)
+    kept, left_out = bounded_metrics(kept)
+    kept, renamed = legal_keys(kept)
+    params, renamed_params = legal_keys(bounded_params(mask_params(run_params(config.raw))))
     provenance = read_provenance(config.paths.provenance, outputs)
     schema = read_schema(config.paths.schema)
     train = pd.read_parquet(config.paths.train)
@@ -72,7 +79,7 @@ def collect(config: Config, tracking: TrackingConfig) -> tuple[RunContents, list
     )
     contents = RunContents(
         name=run_name(model.name, dataset, provenance),
-        params=mask_params(run_params(config.raw)),
+        params=params,
         metrics=kept,
         tags=run_tags(dataset, model.name, provenance),
         artifacts=artifact_paths(config, metrics_files, tracking.dependency_lock),
@@ -80,5 +87,7 @@ def collect(config: Config, tracking: TrackingConfig) -> tuple[RunContents, list
         model_name=logged_model_name(model.name, dataset),
         model_inputs=train[schema.features],
         splits=splits,
+        left_out=left_out,
+        renamed=renamed | renamed_params,
     )
     return contents, skipped

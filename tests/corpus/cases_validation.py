@@ -89,7 +89,6 @@ INF_HOURS = table().assign(hours=lambda f: f["hours"].where(f.index % 200 != 7, 
 INF_TARGET = table().assign(y=lambda f: f["age"] * 1.5 + f["hours"]).astype({"y": float})
 INF_TARGET.loc[[3, 9], "y"] = [np.inf, -np.inf]
 MANY_LEVELS = table().assign(sex=lambda f: [f"s{i % 70:02d}" for i in range(len(f))])
-LONG_NAME = "n" * 300
 
 CASES = [
     Case("labels_9_10_run_right", csv_case(relabel({"no": 9, "yes": 10})), csv_overrides(),
@@ -159,13 +158,4 @@ CASES = [
          csv_overrides("case.csv", "y", "[age]", "fairness.bins={age: [35, 55]}",
                        "features.include_sensitive=true"),
          stages=THROUGH_FAIRNESS, check=age_audited_by_bins),
-    Case("parenthesis_in_sensitive_name", csv_case(table().rename(columns={"sex": "sex(m/f)"})),
-         csv_overrides("case.csv", "y", "['sex(m/f)']"),
-         error=r"sensitive column 'sex\(m/f\)' makes the metric key "
-               r"'fairness/sex\(m/f\)/demographic_parity_difference', which MLflow rejects: it "
-               r"holds '\(', '\)'.*; rename the column in the source$"),
-    Case("sensitive_name_of_300_characters",
-         csv_case(table().rename(columns={"sex": LONG_NAME})),
-         csv_overrides("case.csv", "y", f"[{LONG_NAME}]"),
-         error=r"it has 339 characters, more than MLflow's 250; rename the column in the source"),
 ]  # fmt: skip

@@ -187,3 +187,66 @@ def test_numbers_read_as_text_are_a_warning() -> None:
     report = validate(data, dataset(), LIMITS, "classification")
     (warning,) = [w for w in report.warnings if w.check == "numbers_as_text"]
     assert warning.column == "x" and warning.message.endswith('set dataset.decimal=","')
+
+
+def wide_frame(n: int = 200, seed: int = 1) -> pd.DataFrame:
+    """300 pixel-like uint8 columns: 60 constant, 100 with one value in over 99% of the rows, 20
+    more than half missing, and a label."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 256, (n, 300)).astype(np.uint8)
+    values[:, :60] = 0
+    values[:, 60:160] = 0
+    values[0, 60:160] = 7  # one row of 200 inked: 99.5% zeros
+    data = pd.DataFrame(values, columns=[f"pixel_{i:03d}" for i in range(300)])
+    for i in range(160, 180):
+        data[f"pixel_{i:03d}"] = data[f"pixel_{i:03d}"].astype(float).mask(rng.random(n) < 0.7)
+    return data.assign(sex=rng.choice(["f", "m"], n), y=rng.choice(["no", "yes"], n))
+
+
+def test_hundreds_of_columns_give_a_few_summarised_warnings() -> None:
+    report = validate(wide_frame(), dataset(), LIMITS, "classification")
+    by_check = {}
+    for warning in report.warnings:
+        by_check.setdefault(warning.check, []).append(warning)
+    assert len(by_check["constant"]) == 1 and len(by_check["missing"]) == 1
+    constant = by_check["constant"][0]
+    assert constant.column is None
+    assert constant.message.startswith(
+        "60 columns have a single value ('pixel_000', 'pixel_001', 'pixel_002', 'pixel_003', "
+        "'pixel_004' and 55 more) and 100 have one value in at least 99% of their rows "
+        "('pixel_060',"
+    )
+    assert "features.drop" in constant.message
+    missing = by_check["missing"][0].message
+    assert missing.startswith("20 columns ('pixel_160', ") and "and 15 more" in missing
+    assert len(report.warnings) < 10
+    # the per-column summary stays complete, with pandas' own counts
+    data = wide_frame()
+    assert report.columns["pixel_200"].unique == data["pixel_200"].nunique()
+    assert report.columns["pixel_170"].unique == data["pixel_170"].nunique(dropna=True)
+
+
+def test_a_few_near_constant_columns_are_named_one_by_one() -> None:
+    data = frame(400).assign(rare=[1] + [0] * 399)
+    report = validate(data, dataset(), LIMITS, "classification")
+    found = [w for w in report.warnings if w.check == "constant"]
+    assert [(w.column, w.message) for w in found] == [
+        ("rare", "one value in at least 99% of its rows (99.75%)")
+    ]
+
+
+def test_fast_counts_and_duplicates_agree_with_pandas() -> None:
+    from pipeline.data.wide import column_counts, duplicate_fraction
+
+    rng = np.random.default_rng(2)
+    data = pd.DataFrame(rng.integers(0, 3, (500, 4)).astype(np.uint8), columns=list("abcd"))
+    data["e"] = rng.integers(-5, 5, 500)
+    data["f"] = rng.choice(["x", "y", None], 500)
+    for name in data.columns:
+        counts = column_counts(data[name])
+        top = data[name].value_counts().max()
+        assert (counts.unique, counts.top) == (data[name].nunique(), top)
+    integers = data.drop(columns="f")
+    assert duplicate_fraction(integers) == pytest.approx(integers.duplicated().mean(), abs=0)
+    assert duplicate_fraction(data) == pytest.approx(data.duplicated().mean(), abs=0)
+    assert duplicate_fraction(integers.iloc[:0]) == 0.0

@@ -1,4 +1,5 @@
-"""From the raw table to the split: column roles, the binary target's 0/1 coding, the split."""
+"""From the raw table to the split: column roles, the binary target's 0/1 coding, the split
+(seeded, or the source's own partition)."""
 
 import numpy as np
 import pandas as pd
@@ -6,8 +7,9 @@ import pytest
 
 from pipeline.config import DatasetConfig
 from pipeline.data.features import FeaturesConfig, build_features
+from pipeline.data.partition import Partition
 from pipeline.data.split import SplitConfig
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, DataValidationError
 
 FEATURES = FeaturesConfig(
     include_sensitive=False, drop=(), categorical=(), min_frequency=1, scale=True
@@ -99,3 +101,31 @@ def test_regression_split_is_not_stratified() -> None:
     train, test, schema = build_features(data, dataset(positive_label=None), FEATURES, SPLIT, 0)
     assert schema.task == "regression" and schema.classes == ()
     assert len(test) == 100
+
+
+def test_the_official_partition_is_kept_and_missing_targets_do_not_shift_it() -> None:
+    data = frame(400)
+    data.loc[[0, 5, 310, 399], "y"] = None  # two training rows, two test rows without target
+    official = dataset(official_split=True)
+    train, test, schema = build_features(data, official, FEATURES, SPLIT, 0, Partition(300, 100))
+    assert (len(train), len(test)) == (298, 98)  # split.test_size (0.25 of 396) is not used
+    kept = data[data["y"].notna()]
+    assert train["x"].tolist() == kept["x"][kept.index < 300].tolist()
+    assert test["x"].tolist() == kept["x"][kept.index >= 300].tolist()
+    assert test["y"].tolist() == (kept["y"][kept.index >= 300] == "yes").astype(int).tolist()
+    assert schema.labels == ("no", "yes")
+    seeded, _, _ = build_features(data, dataset(), FEATURES, SPLIT, 0, Partition(300, 100))
+    again, _, _ = build_features(data, dataset(), FEATURES, SPLIT, 0)
+    pd.testing.assert_frame_equal(seeded, again)  # without official_split the partition is unused
+
+
+def test_official_split_needs_a_partition_that_covers_the_table() -> None:
+    official = dataset(name="csv", official_split=True)
+    no_partition = (
+        r"dataset 'csv' has no official train/test partition.*set dataset.official_split=false"
+    )
+    with pytest.raises(ConfigError, match=no_partition):
+        build_features(frame(), official, FEATURES, SPLIT, 0)
+    stale = r"the raw table has 400 rows, but its official partition covers 401 \(300 train \+ 101"
+    with pytest.raises(DataValidationError, match=stale + r" test\); run the ingest stage"):
+        build_features(frame(), official, FEATURES, SPLIT, 0, Partition(300, 101))

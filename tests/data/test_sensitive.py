@@ -86,18 +86,8 @@ def test_bins_on_text_or_on_a_column_not_sensitive_are_errors() -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["a(b)", "x" * 300])
-def test_a_sensitive_name_mlflow_rejects_is_an_error(name) -> None:
+@pytest.mark.parametrize("name", ["a(b)", "x" * 300, "../../x", '<b>"s"</b>'])
+def test_any_sensitive_name_validates(name) -> None:
+    """Names MLflow refuses inside a key are renamed by the track stage, not refused here."""
     data = frame().rename(columns={"sex": name})
-    (error,) = validate(data, dataset(sensitive=(name,)), LIMITS, "classification").errors
-    assert error.check == "name" and error.message.endswith("rename the column in the source")
-
-
-def test_only_the_audited_attributes_and_their_combination_are_named() -> None:
-    long = "r" * 110
-    data = frame().assign(**{long: "a", "b" * 110: "b"})
-    both = dataset(sensitive=(long, "b" * 110))
-    report = validate(data, both, LIMITS, "classification")
-    assert [e.check for e in report.errors] == ["name"]
-    alone = settings(intersectional=False)
-    assert validate(data, both, LIMITS, "classification", fairness=alone).errors == ()
+    assert validate(data, dataset(sensitive=(name,)), LIMITS, "classification").errors == ()

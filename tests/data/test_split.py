@@ -1,11 +1,12 @@
-"""The train/test split on its own: seeded, disjoint, stratified for classification only."""
+"""The train/test split on its own: seeded, disjoint, stratified for classification only; or the
+source's own partition, kept in order."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.data.split import SplitConfig, split
-from pipeline.errors import ConfigError
+from pipeline.data.split import SplitConfig, describe, split, split_by_mask
+from pipeline.errors import ConfigError, DataValidationError
 from pipeline.schema import Schema
 
 SPLIT = SplitConfig(test_size=0.25, stratify=True)
@@ -52,3 +53,21 @@ def test_a_regression_target_is_split_without_strata() -> None:
 def test_test_size_must_be_a_fraction(size: float) -> None:
     with pytest.raises(ConfigError, match=f"split.test_size is {size}"):
         SplitConfig(test_size=size, stratify=True)
+
+
+def test_the_official_split_keeps_each_side_in_its_order() -> None:
+    data = frame(10)
+    is_test = np.arange(10) >= 7
+    train, test = split_by_mask(data, is_test)
+    assert train["x"].tolist() == list(range(7)) and test["x"].tolist() == [7, 8, 9]
+    assert list(test.index) == [0, 1, 2]
+    with pytest.raises(DataValidationError, match="no row of the official test partition"):
+        split_by_mask(data, np.zeros(10, bool))
+
+
+def test_the_split_is_described_as_it_was_made() -> None:
+    assert describe(SPLIT, False, "binary") == "seeded split (split.test_size=0.25, stratified)"
+    assert describe(SPLIT, False, "regression") == (
+        "seeded split (split.test_size=0.25, not stratified)"
+    )
+    assert describe(SPLIT, True, "binary").startswith("official split of the source")

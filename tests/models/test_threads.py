@@ -16,6 +16,11 @@ from pipeline.models.threads import canonical, cores, thread_independent
     "estimator,params,stores_cores",
     [
         ("sklearn.ensemble.RandomForestClassifier", {"n_estimators": 20, "random_state": 0}, False),
+        (
+            "sklearn.neural_network.MLPClassifier",
+            {"hidden_layer_sizes": [64], "early_stopping": True, "random_state": 0},
+            False,
+        ),  # fmt: skip
         pytest.param(
             "sklearn.ensemble.HistGradientBoostingClassifier",
             {"max_iter": 20, "random_state": 0},
@@ -56,6 +61,13 @@ def test_saved_model_bytes_do_not_depend_on_cores(estimator, params, stores_core
             False,
         ),  # fmt: skip
         ("sklearn.linear_model.LogisticRegression", {}, False),
+        # BLAS products: see thread_independent
+        ("sklearn.linear_model.Perceptron", {"random_state": 0}, False),
+        (
+            "sklearn.neural_network.MLPClassifier",
+            {"hidden_layer_sizes": [16], "early_stopping": True, "random_state": 0},
+            False,
+        ),  # fmt: skip
     ],
 )
 def test_thread_independent_predictions_are_the_same_bytes_on_one_and_four_threads(

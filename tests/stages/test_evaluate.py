@@ -41,3 +41,22 @@ def test_main_writes_metrics_predictions_and_plots(stages, capsys) -> None:
     assert baselines.value("majority", "roc_auc") == 0.5 and "linear" in {
         key.split("/")[0] for key in baselines.values
     }
+
+
+def test_a_perceptron_has_no_probability_metrics_and_no_calibration_plot(stages) -> None:
+    folder = stages(
+        ["dataset=synthetic", "dataset.n_rows=600", "model=perceptron"],
+        ["ingest", "features", "train", "evaluate"],
+    )
+    metrics = read_json(folder / "reports/metrics.json")
+    assert not [key for key in metrics if "log_loss" in key or "brier_score" in key]
+    assert None not in metrics.values() and metrics["test/roc_auc"] > 0.7
+    predictions = Predictions.read(folder / "data/predictions/test.parquet")
+    model = read_pickle(folder / "models/model.pkl")
+    test = pd.read_parquet(folder / "data/features/test.parquet")
+    schema = read_schema(folder / "data/features/schema.json")
+    np.testing.assert_array_equal(
+        predictions.y_score, model.decision_function(test[schema.features])
+    )
+    plots = sorted(p.name for p in (folder / "reports/plots/evaluate").iterdir())
+    assert plots == ["confusion.csv", "precision_recall.csv", "roc.csv"]

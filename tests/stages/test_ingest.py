@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from corpus.cases_mnist import TRAIN_IMAGES, read_real, sample, write_mnist
 
+from pipeline.data.partition import Partition
 from pipeline.data.provenance import Provenance
+from pipeline.errors import ConfigError
 from pipeline.io import read_json, sha256_file
 
 pytestmark = pytest.mark.slow
@@ -49,3 +52,22 @@ def test_main_normalises_text_and_prints_and_records_the_warnings(
     )
     provenance = Provenance.from_json(read_json(folder / "data/raw/provenance.json"))
     assert provenance.warnings == (warning,)
+
+
+def test_main_writes_mnist_with_its_official_partition(stages, capsys, tmp_path: Path) -> None:
+    write_mnist(tmp_path / "data" / "mnist", sample(50, 10))
+    folder = stages(["dataset=mnist", "dataset.sha256=null"], ["ingest"])
+    raw = pd.read_parquet(folder / "data/raw/data.parquet")
+    provenance = Provenance.from_json(read_json(folder / "data/raw/provenance.json"))
+    assert raw.shape == (60, 785) and provenance.partition == Partition(train=50, test=10)
+    assert (raw["pixel_20_07"].to_numpy()[:50] == read_real(TRAIN_IMAGES, 50)[:, 20, 7]).all()
+    assert raw["pixel_27_27"].dtype == "uint8" and raw["digit"].dtype == "int64"
+    assert provenance.license.startswith("CC BY-SA 3.0") and "LeCun" in provenance.source
+    assert capsys.readouterr().out == "ingest: mnist: 60 rows x 785 columns\n"
+
+
+def test_main_refuses_an_official_split_the_source_does_not_have(stages) -> None:
+    with pytest.raises(ConfigError, match=r"dataset 'synthetic' has no official train/test"):
+        stages(["dataset=synthetic", "dataset.n_rows=100", "+dataset.official_split=true"],
+               ["ingest"])  # fmt: skip
+    assert not (Path("data/raw/data.parquet")).exists()

@@ -8,10 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from browser import rendered_dom
 
 from pipeline.io import read_json
 from pipeline.report.markup import slug
 from pipeline.stages import report
+from pipeline.text import html_text
 
 pytestmark = pytest.mark.slow
 
@@ -83,12 +85,53 @@ def test_report_without_sensitive_attributes_or_probabilities(stages) -> None:
         f"**Mean absolute error by group**: sex: {a:.4f} ({first}) to {b:.4f} ({last})." in summary
     )
     assert "regression has no verdict criteria" in summary
-    folder = stages(["dataset=digits", "model=logistic_regression"])
+    folder = stages(["dataset=digits", "model=logistic_regression", "++dataset.image_shape=[8,8]"])
     page = (folder / "reports/index.html").read_text()
     status = read_json(folder / "reports/fairness.json")["status"]
-    assert f"Status: {status}." in page and "actual \\ predicted" in page
+    assert f"Status: {html_text(status)}." in page and "actual \\ predicted" in page
+    assert "no fairness audit was run: this is not a pass" in status
+    assert html_text("-S 'dataset.sensitive=[<column>]'") in page
     figures = sorted(p.name for p in (folder / "reports/plots/report").iterdir())
-    assert "confusion.png" in figures and 'alt="confusion"' in page
+    drawn = {"confusion.png", "confusion_normalised.png", "image_mistakes.png", "image_samples.png"}
+    assert drawn <= set(figures)
+    assert 'alt="confusion"' in page and 'alt="confusion_normalised"' in page
+    images_are_seen(folder)
+
+
+def images_are_seen(folder: Path) -> None:
+    """The galleries as a reader's browser shows them: decoded images with their captions, the
+    mistakes' labels as the predictions file has them, linked from the Markdown summary."""
+    predictions = pd.read_parquet(folder / "data/predictions/test.parquet")
+    wrong = predictions[predictions.y_true != predictions.y_pred]
+    summary = (folder / "reports/summary.md").read_text()
+    assert "![Sample test images per class](plots/report/image_samples.png)" in summary
+    assert "![Misclassified test images](plots/report/image_mistakes.png)" in summary
+    shown = f"{min(len(wrong), 36)} of the {len(wrong)} misclassified test rows, most confident"
+    assert shown in summary
+    page = (folder / "reports/index.html").read_text()
+    probe = (
+        "<script>window.onload=()=>{for(const i of document.images)"
+        "i.dataset.width=i.naturalWidth}</script>"
+    )
+    seen = folder / "seen.html"
+    seen.write_text(page.replace("</body>", probe + "</body>"))
+    dom = rendered_dom(seen)
+    section = dom[dom.index('<section id="test-images">') :]
+    section = section[: section.index('<section id="cross-validation')]
+    for caption, name in (("Sample test images per class", "image_samples"),
+                          ("Misclassified test images", "image_mistakes")):  # fmt: skip
+        figure = re.search(rf'<img alt="{name}" src="data:image/png;base64,[^"]+" '
+                           rf'data-width="(\d+)"><figcaption>{caption}</figcaption>',
+                           section)  # fmt: skip
+        assert figure and int(figure.group(1)) > 300, name
+    first = wrong.index[0]  # a mistake listed with its labels, row by row
+    cells = r"<tr><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>([\d.]+)</td></tr>"
+    listed = re.findall(cells, section)
+    assert len(listed) == min(len(wrong), 36) and sorted(int(r[0]) for r in listed)[0] == first
+    for row, true, predicted, _ in listed:
+        assert (int(true), int(predicted)) == tuple(predictions.loc[int(row), ["y_true", "y_pred"]])
+    probabilities = [float(r[3]) for r in listed]
+    assert probabilities == sorted(probabilities, reverse=True)
 
 
 def test_multiclass_verdicts_and_a_sensitive_column_with_a_space_are_shown(
