@@ -11,8 +11,9 @@ import shutil
 import socket
 import subprocess
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -164,3 +165,20 @@ def model_frame(n: int = 200, seed: int = 0) -> pd.DataFrame:
     data.loc[:9, "x"] = np.nan
     data.loc[10:14, "colour"] = np.nan
     return data
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A fitted model with its test split and schema (the explanation tests' fixtures)."""
+
+    model: Any
+    test: pd.DataFrame
+    schema: Schema
+
+    @property
+    def inputs(self) -> pd.DataFrame:
+        return self.test[list(self.schema.features)]
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.test[self.schema.target].to_numpy()

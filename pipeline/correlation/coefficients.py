@@ -52,8 +52,13 @@ def correlation_matrix(matrix: np.ndarray) -> np.ndarray:
     """
     columns = sums.rows(np.asarray(matrix).T)
     centred = columns - columns.mean(axis=1, keepdims=True)
-    gram = sums.gram(centred)
-    norms = np.sqrt(np.diag(gram))
+    return r_from_centred(sums.gram(centred))
+
+
+def r_from_centred(gram: np.ndarray) -> np.ndarray:
+    """Pearson's r from the centred cross products `gram`, elementwise only (the same bytes on
+    every CPU); NaN for constant columns."""
+    norms = np.sqrt(np.clip(np.diag(gram), 0.0, None))
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.clip(gram / np.outer(norms, norms), -1.0, 1.0)
     constant = norms == 0

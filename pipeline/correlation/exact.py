@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline import sums
+from pipeline.correlation.coefficients import r_from_centred
 
 EXACT_LIMIT = 2.0**53  # float64 holds every integer below this exactly
 
@@ -36,14 +37,7 @@ def exact_gram(matrix: np.ndarray) -> np.ndarray | None:
 def from_gram(gram: np.ndarray, totals: np.ndarray, n: int) -> np.ndarray:
     """Pearson's r between columns from their raw cross products `gram` and sums `totals`, with
     elementwise arithmetic only (the same bytes on every CPU); NaN for constant columns."""
-    centred = gram - np.outer(totals, totals) / n  # np.outer multiplies elementwise
-    norms = np.sqrt(np.clip(np.diag(centred), 0.0, None))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.clip(centred / np.outer(norms, norms), -1.0, 1.0)
-    constant = norms == 0
-    r[constant, :] = np.nan
-    r[:, constant] = np.nan
-    return r
+    return r_from_centred(gram - np.outer(totals, totals) / n)  # np.outer is elementwise
 
 
 def correlations(matrix: np.ndarray) -> np.ndarray:

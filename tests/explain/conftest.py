@@ -5,14 +5,13 @@ tables."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from helpers import ROOT
+from helpers import ROOT, Fitted
 from sklearn.datasets import load_diabetes, make_classification
 
 from pipeline.config import DatasetConfig, from_mapping
@@ -45,21 +44,6 @@ def one_core() -> Iterator[None]:
     machine whose cores are busy with other tests."""
     with cores(1):
         yield
-
-
-@dataclass(frozen=True)
-class Fitted:
-    model: Any
-    test: pd.DataFrame
-    schema: Schema
-
-    @property
-    def inputs(self) -> pd.DataFrame:
-        return self.test[list(self.schema.features)]
-
-    @property
-    def y(self) -> np.ndarray:
-        return self.test[self.schema.target].to_numpy()
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,12 @@ predict_proba gets partial dependence of its decision values."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import Fitted
 from sklearn.linear_model import Perceptron
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -43,21 +43,6 @@ BOOSTING = ModelConfig(
     estimator="sklearn.ensemble.HistGradientBoostingClassifier",
     params={"max_iter": 30, "early_stopping": False, "random_state": 0},
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Fitted:
-    model: Any
-    test: pd.DataFrame
-    schema: Schema
-
-    @property
-    def inputs(self) -> pd.DataFrame:
-        return self.test[list(self.schema.features)]
-
-    @property
-    def y(self) -> np.ndarray:
-        return self.test[self.schema.target].to_numpy()
 
 
 def noisy_pixels(n: int = 1200, seed: int = 5) -> tuple[pd.DataFrame, Schema]:
