@@ -3,7 +3,8 @@
 Errors stop the pipeline with one line naming the column and the fix; warnings go to the report
 (reports/validation.json, typed as `ValidationResult`). The checks of one kind live beside this
 module: the target (target.py), spelling variants (labels.py), numbers read as text
-(text_numbers.py), sensitive attributes (sensitive.py), constant columns and the bounds that keep hundreds of columns' warnings short (wide.py).
+(text_numbers.py), sensitive attributes (sensitive.py), constant columns and the bounds that keep
+hundreds of columns' warnings short (wide.py).
 """
 
 from __future__ import annotations
