@@ -68,6 +68,6 @@ def test_main_writes_mnist_with_its_official_partition(stages, capsys, tmp_path:
 
 def test_main_refuses_an_official_split_the_source_does_not_have(stages) -> None:
     with pytest.raises(ConfigError, match=r"dataset 'synthetic' has no official train/test"):
-        stages(["dataset=synthetic", "dataset.n_rows=100", "+dataset.official_split=true"],
+        stages(["dataset=synthetic", "dataset.n_rows=100", "dataset.official_split=true"],
                ["ingest"])  # fmt: skip
     assert not (Path("data/raw/data.parquet")).exists()

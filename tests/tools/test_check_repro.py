@@ -48,9 +48,11 @@ def test_committed_pipeline_reproduces_across_runs_cores_and_kernels(repo: Path)
 def test_a_blas_computed_float_at_full_precision_is_caught_and_named(repo: Path) -> None:
     coefficients, io = repo / "pipeline/correlation/coefficients.py", repo / "pipeline/io.py"
     originals = {coefficients: coefficients.read_text(), io: io.read_text()}
-    assert "gram = sums.gram(centred)" in originals[coefficients]
+    assert "r_from_centred(sums.gram(centred))" in originals[coefficients]
     coefficients.write_text(
-        originals[coefficients].replace("gram = sums.gram(centred)", "gram = centred @ centred.T")
+        originals[coefficients].replace(
+            "r_from_centred(sums.gram(centred))", "r_from_centred(centred @ centred.T)"
+        )
     )
     io.write_text(originals[io].replace("FLOAT_DIGITS = 10", "FLOAT_DIGITS = 17"))
     sh(["git", "commit", "-qam", "BLAS at full precision"], repo)
