@@ -22,12 +22,16 @@ class SplitConfig:
         if not 0.0 < self.test_size < 1.0:
             raise ConfigError(f"split.test_size is {self.test_size}; use a fraction in (0, 1)")
 
+    def stratifies(self, task: str) -> bool:
+        """Whether the seeded split keeps the class proportions (classification only)."""
+        return self.stratify and task != "regression"
+
 
 def split(
     frame: pd.DataFrame, schema: Schema, config: SplitConfig, seed: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(train, test), each with a fresh index."""
-    stratify = frame[schema.target] if config.stratify and schema.task != "regression" else None
+    stratify = frame[schema.target] if config.stratifies(schema.task) else None
     train, test = train_test_split(
         frame, test_size=config.test_size, random_state=seed, stratify=stratify
     )
@@ -50,5 +54,5 @@ def describe(config: SplitConfig, official: bool, task: str) -> str:
     """Which split was made, for the features stage's printed line."""
     if official:
         return "official split of the source (dataset.official_split)"
-    stratified = "stratified" if config.stratify and task != "regression" else "not stratified"
+    stratified = "stratified" if config.stratifies(task) else "not stratified"
     return f"seeded split (split.test_size={config.test_size}, {stratified})"

@@ -145,9 +145,7 @@ def evaluation_data(page: Page, run: Run, settings: Settings) -> None:
     page.subsection("Evaluation data")
     split = settings.split
     stratified = (
-        f"stratified by {run.schema.target}"
-        if split.stratify and run.task != "regression"
-        else "not stratified"
+        f"stratified by {run.schema.target}" if split.stratifies(run.task) else "not stratified"
     )
     how = (
         "the source's own train/test partition (dataset.official_split)"

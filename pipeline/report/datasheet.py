@@ -96,7 +96,7 @@ def classes(run: Run) -> list[dict[str, object]]:
     return rows
 
 
-def composition(page: Page, run: Run) -> None:
+def composition(page: Page, run: Run, settings: Settings) -> None:
     schema, provenance = run.schema, run.provenance
     page.subsection("Composition")
     page.paragraph(
@@ -107,7 +107,8 @@ def composition(page: Page, run: Run) -> None:
         f"{names(list(schema.sensitive))}."
     )
     if found := classes(run):
-        stratified = " (the split keeps the class proportions)" if run.task != "regression" else ""
+        kept = settings.split.stratifies(run.task) and not settings.official_split
+        stratified = " (the split keeps the class proportions)" if kept else ""
         page.paragraph(f"The target's classes on the {run.fairness.n_rows} test rows{stratified}:")
         page.add(table(found, ["class", "share of test rows", "test rows"]))
     singles = [a for a in run.fairness.audits if len(a.attributes) == 1]
@@ -152,7 +153,7 @@ def collection(page: Page, run: Run) -> None:
 def preprocessing(page: Page, run: Run, settings: Settings) -> None:
     page.subsection("Preprocessing")
     features, split = settings.features, settings.split
-    stratified = "stratified by the target" if split.stratify else "not stratified"
+    stratified = "stratified by the target" if split.stratifies(run.task) else "not stratified"
     entries(page, [
         ("Dropped columns (features.drop)", names(list(features.drop))),
         ("Numeric columns read as categories (features.categorical)",
@@ -220,7 +221,7 @@ def datasheet_section(page: Page, run: Run, settings: Settings, heading: str = H
     page.section(heading, INTRO)
     motivation(page, run)
     source(page, run)
-    composition(page, run)
+    composition(page, run, settings)
     missing(page, run)
     collection(page, run)
     preprocessing(page, run, settings)

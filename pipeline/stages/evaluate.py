@@ -46,6 +46,9 @@ def main() -> None:
         within = f" [{bounds[0]:.4f}, {bounds[1]:.4f}]" if bounds and None not in bounds else ""
         shown.append(f"test/{name} {value:.4f}{within}")
     print("evaluate: " + ", ".join(shown))
+    if result.left_out:  # the same reason for each: the model has no probabilities
+        reason = next(iter(result.left_out.values()))
+        print(f"evaluate: left out: {', '.join(result.left_out)}: {reason}")
 
 
 if __name__ == "__main__":

@@ -110,3 +110,13 @@ def test_the_datasheet_is_the_same_bytes_twice(adult: tuple[Run, Settings]) -> N
     for page in pages:
         datasheet_section(page, run, settings)
     assert pages[0].documents() == pages[1].documents()
+
+
+def test_an_official_split_is_named_and_not_called_stratified(adult: tuple[Run, Settings]) -> None:
+    run, settings = adult
+    seeded = datasheet_markdown(run, settings)
+    assert "(the split keeps the class proportions)" in seeded
+    official = datasheet_markdown(run, replace(settings, official_split=True))
+    assert "(the split keeps the class proportions)" not in official
+    named = "- **Split**: the source's own train/test partition (dataset.official_split): "
+    assert named in official

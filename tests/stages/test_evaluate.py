@@ -43,10 +43,14 @@ def test_main_writes_metrics_predictions_and_plots(stages, capsys) -> None:
     }
 
 
-def test_a_perceptron_has_no_probability_metrics_and_no_calibration_plot(stages) -> None:
+def test_a_perceptron_has_no_probability_metrics_and_no_calibration_plot(stages, capsys) -> None:
     folder = stages(
         ["dataset=synthetic", "dataset.n_rows=600", "model=perceptron"],
         ["ingest", "features", "train", "evaluate"],
+    )
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "evaluate: left out: log_loss, brier_score: the model gives decision values, not "
+        "probabilities (it has no predict_proba)"
     )
     metrics = read_json(folder / "reports/metrics.json")
     assert not [key for key in metrics if "log_loss" in key or "brier_score" in key]
