@@ -76,6 +76,10 @@ class DatasetConfig:
     normalise_text: bool = False  # strip text values, one spelling per case-insensitive value
     official_split: bool = False  # keep the source's own train/test partition (MNIST, Adult)
     image_shape: tuple[int, ...] | None = None  # (rows, columns) when the features are pixels
+    # columns that, together, could single a person out (age, sex, native country, ...): the
+    # privacy stage's re-identification risk; bands: numeric ones also assessed by bands
+    quasi_identifiers: tuple[str, ...] = ()
+    quasi_identifier_bands: dict[str, tuple[float, ...]] | None = None
     options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -29,6 +29,7 @@ from pipeline.stages import (
     fairness,
     features,
     ingest,
+    privacy,
     report,
     train,
     validate,
@@ -50,6 +51,7 @@ STAGES = {
     "fairness": fairness.main,
     "correlation": correlation.main,
     "explain": explain.main,
+    "privacy": privacy.main,
     "report": report.main,
 }
 

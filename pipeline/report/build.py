@@ -15,6 +15,7 @@ from pipeline.report.explain import explain
 from pipeline.report.fairness import fairness
 from pipeline.report.gallery import ImageFigures, images_section
 from pipeline.report.markup import Page
+from pipeline.report.privacy import privacy
 from pipeline.report.run import Run, plots
 from pipeline.report.summary import summary
 
@@ -46,6 +47,7 @@ def build(config: Config, model_name: str, figures_dir: Path) -> Documents:
     fairness(page, run.fairness, fairness_plots)
     sections.correlation(page, run.correlation, correlation_plots)
     explain(page, run.explain, Path(config.paths.explain_plots))
+    privacy(page, run.privacy, Path(config.paths.privacy_plots))
     card_section(page, run, settings)
     datasheet_section(page, run, settings)
     sections.environment(page)

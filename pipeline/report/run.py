@@ -14,6 +14,7 @@ from pipeline.fairness.result import FairnessResult
 from pipeline.io import read_json
 from pipeline.models.crossval import CrossvalResult
 from pipeline.models.evaluation import EvaluateConfig, Metrics
+from pipeline.privacy.result import PrivacyResult
 from pipeline.schema import Schema, read_schema
 
 
@@ -31,6 +32,7 @@ class Run:
     fairness: FairnessResult
     correlation: CorrelationResult
     explain: ExplainResult
+    privacy: PrivacyResult
 
     @classmethod
     def read(cls, config: Config, model: str) -> Run:
@@ -48,6 +50,7 @@ class Run:
             fairness=FairnessResult.read(paths.fairness),
             correlation=CorrelationResult.from_json(read_json(paths.correlation)),
             explain=ExplainResult.from_json(read_json(paths.explain)),
+            privacy=PrivacyResult.from_json(read_json(paths.privacy)),
         )
 
     @property

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from pipeline.report.explain import summary_facts
 from pipeline.report.markup import Fact, Page, number
+from pipeline.report.privacy import summary_facts as privacy_facts
 from pipeline.report.run import Run
 from pipeline.report.sections import span, standing
 from pipeline.report.verdicts import Judged, Tally, tally
@@ -277,6 +278,7 @@ def summary(page: Page, run: Run) -> None:
     facts = [prediction(run), performance(run), sensitive(run), *verdict_facts(run, found)]
     facts += [f for f in (by_group(run), proxy(run)) if f is not None]
     facts += summary_facts(run.explain)
+    facts += privacy_facts(run.privacy)
     page.facts(facts)
     page.paragraph("What to look at next:")
     page.facts(next_steps(run, found))
