@@ -16,7 +16,7 @@ from pipeline.fairness.groups import factorize
 from pipeline.privacy.config import PrivacyConfig
 from pipeline.privacy.identify import reidentification
 from pipeline.privacy.losses import row_losses
-from pipeline.privacy.membership import MISSING_GROUP, membership_attack
+from pipeline.privacy.membership import MISSING_GROUP, drawn_rows, membership_attack
 from pipeline.privacy.result import PrivacyResult
 from pipeline.schema import Schema
 
@@ -64,12 +64,16 @@ def assess_membership(
     model: Pipeline, train: pd.DataFrame, test: pd.DataFrame, schema: Schema,
     settings: PrivacyConfig, bins: Mapping[str, Sequence[float]] | None, seed: int,
 ) -> dict[str, Any]:  # fmt: skip
-    """The loss-threshold attack: training rows (members) against test rows (non-members)."""
-    members, nonmembers = row_losses(model, train, schema), row_losses(model, test, schema)
-    groups = group_labels(train, test, schema.sensitive, bins)
+    """The loss-threshold attack: training rows (members) against test rows (non-members), the
+    model predicting only the rows the attack draws."""
+    rows = drawn_rows(len(train), len(test), settings.max_rows, seed)
+    members, nonmembers = train.iloc[rows[0]], test.iloc[rows[1]]
+    losses = row_losses(model, members, schema), row_losses(model, nonmembers, schema)
+    groups = group_labels(members, nonmembers, schema.sensitive, bins)
     result = membership_attack(
-        members, nonmembers, groups, n_boot=settings.n_boot, ci_level=settings.ci_level,
-        seed=seed, max_rows=settings.max_rows, min_group_size=settings.min_group_size,
+        *losses, groups, n_boot=settings.n_boot, ci_level=settings.ci_level, seed=seed,
+        max_rows=settings.max_rows, min_group_size=settings.min_group_size,
+        available=(len(train), len(test)),
     )  # fmt: skip
     return result.to_json() | {"words": result.summary()}
 

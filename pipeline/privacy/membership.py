@@ -89,6 +89,17 @@ def _attack(rows: Layout, n_boot: int, level: float, seed: list[int]) -> _Attack
 Side = tuple[np.ndarray, np.ndarray]  # the drawn rows' rounded losses and correct (0/1)
 
 
+def drawn_rows(
+    members: int, nonmembers: int, max_rows: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows the attack takes from each side: min(members, non-members, max_rows) of each,
+    drawn without replacement (seeded), in their order."""
+    n = min(members, nonmembers, max_rows)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0]))
+    first, second = (np.sort(rng.choice(size, n, replace=False)) for size in (members, nonmembers))
+    return first, second
+
+
 def membership_attack(
     member_losses: RowLosses | np.ndarray,
     nonmember_losses: RowLosses | np.ndarray,
@@ -99,18 +110,26 @@ def membership_attack(
     seed: int,
     max_rows: int,
     min_group_size: int = MIN_GROUP_SIZE,
+    available: tuple[int, int] | None = None,
 ) -> Membership:
     """The loss-threshold attack on min(members, non-members, max_rows) rows drawn (seeded) from
     each side; `groups` gives each attribute's labels for the members' and non-members' rows.
+    When the caller drew the rows already (`drawn_rows`, to predict only those), the losses are
+    theirs and `available` the sizes of the sides they came from.
     Losses are rounded first (losses.LOSS_DIGITS), so ties and order ignore their last bits."""
     members, nonmembers = _as_losses(member_losses), _as_losses(nonmember_losses)
     if members.kind != nonmembers.kind:
         raise ValueError(f"losses of two kinds: {members.kind} and {nonmembers.kind}")
     if len(members) == 0 or len(nonmembers) == 0:
         raise ValueError("the attack needs at least one member and one non-member row")
-    n = min(len(members), len(nonmembers), max_rows)
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 0]))
-    take = [np.sort(rng.choice(len(side), n, replace=False)) for side in (members, nonmembers)]
+    if available is None:
+        available = (len(members), len(nonmembers))
+        take = drawn_rows(len(members), len(nonmembers), max_rows, seed)
+    elif len(members) != len(nonmembers) or len(members) > max_rows:
+        raise ValueError("rows drawn by drawn_rows have as many members as non-members")
+    else:
+        take = (np.arange(len(members)), np.arange(len(nonmembers)))
+    n = len(take[0])
     quantum = loss_quantum(members.loss, nonmembers.loss)
     sides: list[Side] = []
     for side, rows in zip((members, nonmembers), take, strict=True):
@@ -127,8 +146,8 @@ def membership_attack(
     return Membership(
         score_kind=members.kind,
         rows_per_side=n,
-        members_available=len(members),
-        nonmembers_available=len(nonmembers),
+        members_available=available[0],
+        nonmembers_available=available[1],
         auc=overall.estimate("auc"),
         advantage=overall.estimate("advantage"),
         member_loss=float(overall.point.loss[0, 0]),

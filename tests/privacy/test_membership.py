@@ -21,7 +21,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from pipeline.data.synthetic import make_synthetic
 from pipeline.errors import DataValidationError
 from pipeline.privacy.losses import EPS, RowLosses, row_losses
-from pipeline.privacy.membership import membership_attack
+from pipeline.privacy.membership import drawn_rows, membership_attack
 from pipeline.privacy.membership_result import chance_advantage
 from pipeline.schema import Schema
 from pipeline.stats.resample import draw, replicate_keys, strata
@@ -248,3 +248,21 @@ def test_a_label_the_model_never_saw_is_a_data_error(synthetic) -> None:
     bad = test.assign(label=test["label"].where(test.index != 5, 7))
     with pytest.raises(DataValidationError, match=r"holds 7, .* re-run the train stage"):
         row_losses(model, bad, SCHEMA)
+
+
+def test_rows_the_caller_draws_give_the_same_attack_as_rows_the_attack_draws() -> None:
+    rng = np.random.default_rng(3)
+    wrong = [rng.random(size) < share for size, share in ((900, 0.2), (700, 0.3))]
+    sides = [RowLosses(w.astype(np.float64), ~w, "zero_one") for w in wrong]
+    labels = (rng.choice(["a", "b"], 900), rng.choice(["a", "b"], 700))
+    settings = {"n_boot": 50, "ci_level": 0.95, "seed": 5, "max_rows": 400}
+    whole = membership_attack(*sides, {"g": labels}, **settings)
+    rows = drawn_rows(900, 700, 400, 5)
+    drawn = membership_attack(
+        sides[0].take(rows[0]), sides[1].take(rows[1]),
+        {"g": (labels[0][rows[0]], labels[1][rows[1]])}, available=(900, 700), **settings,
+    )  # fmt: skip
+    assert whole.rows_per_side == 400 and whole.members_available == 900
+    assert drawn.to_json() == whole.to_json()
+    with pytest.raises(ValueError, match="as many members as non-members"):
+        membership_attack(sides[0].take(rows[0]), sides[1], available=(900, 700), **settings)
