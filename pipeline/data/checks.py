@@ -17,7 +17,7 @@ from pipeline.correlation.config import CorrelationConfig
 from pipeline.correlation.leakage import find_leakage
 from pipeline.data.findings import ColumnSummary, Finding, ValidationConfig, ValidationResult
 from pipeline.data.labels import check_spelling
-from pipeline.data.sensitive import check_sensitive
+from pipeline.data.sensitive import check_quasi_identifiers, check_sensitive
 from pipeline.data.target import check_target
 from pipeline.data.text_numbers import numbers_as_text
 from pipeline.data.wide import (
@@ -158,7 +158,7 @@ def validate(
         frame, dataset, limits, (fairness.bins if fairness else None) or {}
     )
     spelling_errors, spelling_warnings = check_spelling(frame, dataset)
-    errors += sensitive_errors + spelling_errors
+    errors += sensitive_errors + spelling_errors + check_quasi_identifiers(frame, dataset)
     infinite = check_finite(frame, dataset)
     errors += infinite + check_table(frame, dataset, limits)
     counts = {column: column_counts(frame[column]) for column in columns}

@@ -122,3 +122,27 @@ def check_sensitive(
                 )
             )
     return errors, warnings
+
+
+def check_quasi_identifiers(frame: pd.DataFrame, dataset: DatasetConfig) -> list[Finding]:
+    """Errors about dataset.quasi_identifiers and their bands, found before anything is fitted
+    (the privacy stage assesses them after training)."""
+    errors = []
+    quasi = dataset.quasi_identifiers
+    for column in quasi:
+        if column not in frame.columns:
+            errors.append(Finding("quasi_identifier", (
+                f"quasi-identifier '{column}' (dataset.quasi_identifiers) is missing; columns are "
+                f"{list(frame.columns)}: name one of them or remove it"), column))  # fmt: skip
+    for column in dataset.quasi_identifier_bands or {}:
+        if column not in quasi:
+            errors.append(Finding("quasi_identifier", (
+                f"dataset.quasi_identifier_bands names '{column}', which is not in "
+                "dataset.quasi_identifiers; add it there or remove its bands"),
+                column))  # fmt: skip
+        elif column in frame.columns and is_categorical(frame[column]):
+            errors.append(Finding("quasi_identifier", (
+                f"dataset.quasi_identifier_bands bands '{column}', which is not numeric "
+                f"({frame[column].dtype}); remove its bands to use its values as they are"),
+                column))  # fmt: skip
+    return errors
