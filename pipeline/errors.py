@@ -11,6 +11,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -107,8 +108,10 @@ def run_stage(main: Callable[[], None]) -> None:
     """Run a stage's `main()`; a domain error becomes one line on stderr and exit status 2, a stop
     (SIGTERM, Ctrl-C) one line and exit status 128 + the signal's number (143, 130).
 
-    Programming errors keep their traceback. No line carries a credential.
+    Programming errors keep their traceback. No line carries a credential. A stage that ends
+    well says how long it took and how much memory it held at most (`progress.accounting`).
     """
+    entered = time.monotonic()
     try:
         with stop_handlers():
             main()
@@ -119,6 +122,11 @@ def run_stage(main: Callable[[], None]) -> None:
         signum = error.signum if isinstance(error, Interrupted) else int(signal.SIGINT)
         print(stop_line(signum), file=sys.stderr)
         sys.exit(128 + signum)
+    from pipeline.progress import accounting
+
+    module = getattr(sys.modules.get(main.__module__), "__spec__", None)
+    stage = (module.name if module is not None else main.__module__).rsplit(".", 1)[-1]
+    print(accounting(stage, entered))
 
 
 def stop_line(signum: int) -> str:

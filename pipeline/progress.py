@@ -61,3 +61,37 @@ def working(what: str) -> Iterator[None]:
         done.set()
         clock.join()
         bar.close()
+
+
+def process_seconds() -> float | None:
+    """Wall-clock seconds since this process started (its imports included), from /proc on
+    Linux; None elsewhere."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as handle:
+            started = int(handle.read().rsplit(")", 1)[1].split()[19])  # field 22: starttime
+        with open("/proc/uptime", encoding="ascii") as handle:
+            uptime = float(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return max(uptime - started / os.sysconf("SC_CLK_TCK"), 0.0)
+
+
+def peak_mebibytes() -> float:
+    """The process's peak resident memory so far, in MiB."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
+
+
+def accounting(stage: str, entered: float) -> str:
+    """The line a stage prints when it ends: its wall time since the process started (since
+    `entered`, a `time.monotonic()` reading, where that is unknown), CPU time and peak memory."""
+    import time
+
+    wall = process_seconds()
+    since = "" if wall is not None else " after imports"
+    if wall is None:
+        wall = time.monotonic() - entered
+    return (f"{stage}: done in {wall:.1f} s{since} ({time.process_time():.1f} s CPU), peak "
+            f"memory {peak_mebibytes():.0f} MiB")  # fmt: skip

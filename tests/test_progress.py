@@ -1,10 +1,12 @@
-"""Progress is drawn on a terminal and nowhere else."""
+"""Progress is drawn on a terminal and nowhere else; a stage that ends well says its time and peak
+memory in one line."""
 
 from __future__ import annotations
 
 import fcntl
 import os
 import pty
+import re
 import struct
 import subprocess
 import sys
@@ -65,3 +67,37 @@ def test_logs_and_ci_stay_clean() -> None:
     assert (out, err) == ("done\n", "")
     out, err = run(terminal=True, PIPELINE_PROGRESS="0")
     assert (out, err) == ("done\n", "")
+
+
+def test_a_stage_that_ends_well_says_its_time_and_peak_memory() -> None:
+    code = (
+        "import time, numpy as np\n"
+        "from pipeline.errors import run_stage\n"
+        "def main():\n"
+        "    time.sleep(0.6)\n"
+        "    block = np.ones(40 * 2**20)  # 320 MiB, touched\n"
+        "    print(float(block.sum()))\n"
+        "run_stage(main)\n"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, cwd=ROOT)  # fmt: skip
+    line = found.stdout.splitlines()[-1]
+    match = re.fullmatch(r"__main__: done in ([\d.]+) s \(([\d.]+) s CPU\), peak memory (\d+) MiB",
+                         line)  # fmt: skip
+    assert match is not None, line
+    wall, cpu, peak = float(match[1]), float(match[2]), int(match[3])
+    assert 0.6 <= wall < 30 and cpu < wall and 320 <= peak < 2000
+    assert found.stderr == ""
+
+
+def test_a_stage_that_fails_prints_no_accounting() -> None:
+    code = (
+        "from pipeline.errors import ConfigError, run_stage\n"
+        "def main():\n"
+        "    raise ConfigError('x is wrong; set y')\n"
+        "run_stage(main)\n"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           cwd=ROOT)  # fmt: skip
+    assert found.returncode == 2 and found.stdout == ""
+    assert found.stderr == "error: ConfigError: x is wrong; set y\n"
