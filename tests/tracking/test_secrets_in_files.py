@@ -38,7 +38,13 @@ QUICK = [
     "correlation.null_matrices=10",
 ]
 METRICS_STAGES = ["ingest", "validate", "features", "train", "evaluate"]
-METRICS_STAGES += ["crossval", "fairness", "correlation", "explain"]  # every metrics file
+METRICS_STAGES += [
+    "crossval",
+    "fairness",
+    "correlation",
+    "explain",
+    "privacy",
+]  # every metrics file
 
 
 def files_under(folders: Iterable[Path], skip: Iterable[str] = ()) -> Iterator[Path]:
