@@ -36,11 +36,9 @@ def assess_reidentification(
     quasi = list(dataset.quasi_identifiers)
     attributes = disclosed(schema, quasi)
     categorical = [] if schema.task == "regression" else [schema.target]
+    banded = [dataset.quasi_identifier_bands] if dataset.quasi_identifier_bands else []
     found = []
-    for bands in [
-        None,
-        *([dataset.quasi_identifier_bands] if dataset.quasi_identifier_bands else []),
-    ]:
+    for bands in [None, *banded]:
         result = reidentification(train, quasi, attributes, bands, categorical)
         found.append(result.to_json() | {"words": result.plain_words()})
     return found
