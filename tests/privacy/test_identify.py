@@ -62,7 +62,10 @@ def pycanon(tmp_path: Path, tables: list[tuple[pd.DataFrame, list[str], list[dic
         spec = {"numeric": numeric, "questions": questions}
         (tmp_path / f"questions{i}.json").write_text(json.dumps(spec), encoding="utf-8")
         args += [str(tmp_path / f"table{i}.csv"), str(tmp_path / f"questions{i}.json")]
+    # its own environment, never the project's: `make` exports UV_PROJECT_ENVIRONMENT=.venv,
+    # and pycanon's pins would downgrade numpy, pandas and scipy there
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env["UV_PROJECT_ENVIRONMENT"] = str(ORACLE / ".venv")
     command = [str(UV), "run", "--frozen", "--project", str(ORACLE), "python"]
     done = subprocess.run(
         [*command, str(ORACLE / "measure.py"), *args],
