@@ -80,6 +80,9 @@ class DatasetConfig:
     # privacy stage's re-identification risk; bands: numeric ones also assessed by bands
     quasi_identifiers: tuple[str, ...] = ()
     quasi_identifier_bands: dict[str, tuple[float, ...]] | None = None
+    # numeric column -> bin edges chosen without the data (a codebook's ranges): the dp stage's
+    # synthesizer works on these bins
+    dp_cuts: dict[str, tuple[float, ...]] | None = None
     options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

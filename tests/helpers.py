@@ -24,6 +24,7 @@ from pipeline.schema import Schema
 from pipeline.stages import (
     correlation,
     crossval,
+    dp,
     evaluate,
     explain,
     fairness,
@@ -52,6 +53,7 @@ STAGES = {
     "correlation": correlation.main,
     "explain": explain.main,
     "privacy": privacy.main,
+    "dp": dp.main,
     "report": report.main,
 }
 

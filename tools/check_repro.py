@@ -16,7 +16,8 @@ One kind of output is allowed to differ between kernels, by name: the fitted mod
 floating-point sums go through BLAS when the estimator uses it (logistic regression, SVM), and the
 test-split predictions made with it. Those are compared by what they mean: the two runs'
 predictions must have the same labels and scores within SCORE_TOLERANCE. Everything computed
-from them (metrics, fairness, report) must still be byte-identical.
+from them (metrics, fairness, report) must still be byte-identical. The other, with dp.epsilons
+set, is the dp stage's private releases, whose noise no seed reaches (tools/repro_dp.py).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import pandas as pd
 import yaml
 
 from pipeline.io import sha256_file
+from tools.repro_dp import dp_differences
 
 LOG_TAIL = 20
 ROOT = Path(__file__).resolve().parents[1]
@@ -288,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     differing = [path for path, a, b in rows if a is None or a != b]
     print(f"check-repro: {len(rows) - len(differing)} of {len(rows)} outputs are identical")
     for note in explain_kernel_differences(workspaces, differing) if envs[1] else []:
+        print(note)
+    for note in dp_differences(workspaces, differing):
         print(note)
     if differing:
         print("check-repro: FAILED, these differ: " + ", ".join(differing))

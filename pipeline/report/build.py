@@ -11,6 +11,7 @@ from pipeline.report import sections
 from pipeline.report.card import card_markdown, card_section
 from pipeline.report.card_blocks import Settings
 from pipeline.report.datasheet import datasheet_markdown, datasheet_section
+from pipeline.report.dp import dp_section
 from pipeline.report.explain import explain
 from pipeline.report.fairness import fairness
 from pipeline.report.gallery import ImageFigures, images_section
@@ -48,6 +49,7 @@ def build(config: Config, model_name: str, figures_dir: Path) -> Documents:
     sections.correlation(page, run.correlation, correlation_plots)
     explain(page, run.explain, Path(config.paths.explain_plots))
     privacy(page, run.privacy, Path(config.paths.privacy_plots))
+    dp_section(page, run.dp, Path(config.paths.dp_plots))
     card_section(page, run, settings)
     datasheet_section(page, run, settings)
     sections.environment(page)

@@ -9,6 +9,7 @@ from pipeline.config import Config
 from pipeline.correlation.result import CorrelationResult
 from pipeline.data.checks import ValidationResult
 from pipeline.data.provenance import Provenance
+from pipeline.dp.result import DpResult
 from pipeline.explain.result import ExplainResult
 from pipeline.fairness.result import FairnessResult
 from pipeline.io import read_json
@@ -33,6 +34,7 @@ class Run:
     correlation: CorrelationResult
     explain: ExplainResult
     privacy: PrivacyResult
+    dp: DpResult
 
     @classmethod
     def read(cls, config: Config, model: str) -> Run:
@@ -51,6 +53,7 @@ class Run:
             correlation=CorrelationResult.from_json(read_json(paths.correlation)),
             explain=ExplainResult.from_json(read_json(paths.explain)),
             privacy=PrivacyResult.from_json(read_json(paths.privacy)),
+            dp=DpResult.from_json(read_json(paths.dp)),
         )
 
     @property

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pipeline.report.dp import summary_facts as dp_facts
 from pipeline.report.explain import summary_facts
 from pipeline.report.markup import Fact, Page, number
 from pipeline.report.privacy import summary_facts as privacy_facts
@@ -279,6 +280,7 @@ def summary(page: Page, run: Run) -> None:
     facts += [f for f in (by_group(run), proxy(run)) if f is not None]
     facts += summary_facts(run.explain)
     facts += privacy_facts(run.privacy)
+    facts += dp_facts(run.dp)
     page.facts(facts)
     page.paragraph("What to look at next:")
     page.facts(next_steps(run, found))

@@ -21,7 +21,7 @@ from pipeline.stages import track
 
 # every stage that writes a metrics file dvc.yaml declares (the track stage reads them all)
 METRICS_STAGES = ("ingest", "validate", "features", "train", "evaluate", "crossval")
-METRICS_STAGES += ("fairness", "correlation", "explain", "privacy")
+METRICS_STAGES += ("fairness", "correlation", "explain", "privacy", "dp")
 
 
 def tracked(experiment: str, model: str) -> Callable[[Path], None]:

@@ -45,6 +45,18 @@ def test_committed_pipeline_reproduces_across_runs_cores_and_kernels(repo: Path)
         assert f"check-repro: {path}: bytes differ between numerical kernels" in result.stdout
 
 
+def test_private_releases_differ_by_design_and_are_compared_by_meaning(repo: Path) -> None:
+    result = check(repo, *SMALL, "-S", "dp.epsilons=[4]", "-S", "dp.n_boot=100")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # OpenDP's noise has no seed: the release, and the dp outputs and report, differ by design
+    assert "reports/dp.json" in differing(result)
+    assert "outputs differ by design (OpenDP's noise has no seed) and mean the same" in (
+        result.stdout
+    )
+    assert "check-repro: dp: epsilon_4: " in result.stdout
+    assert "FAILED" not in result.stdout
+
+
 def test_a_blas_computed_float_at_full_precision_is_caught_and_named(repo: Path) -> None:
     coefficients, io = repo / "pipeline/correlation/coefficients.py", repo / "pipeline/io.py"
     originals = {coefficients: coefficients.read_text(), io: io.read_text()}

@@ -44,6 +44,7 @@ METRICS_STAGES += [
     "correlation",
     "explain",
     "privacy",
+    "dp",
 ]  # every metrics file
 
 

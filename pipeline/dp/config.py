@@ -1,0 +1,34 @@
+"""The `dp` section of the parameters (params/dp/default.yaml), checked on load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class DpConfig:
+    """The privacy budgets to train at (none: the stage is off), the delta every release shares,
+    and the bootstrap of the test metrics."""
+
+    epsilons: tuple[float, ...]
+    delta: float
+    n_boot: int  # 0: no intervals
+    ci_level: float
+
+    def __post_init__(self) -> None:
+        for epsilon in self.epsilons:
+            if not 0.0 < epsilon <= 50.0:
+                raise ConfigError(f"dp.epsilons holds {epsilon}; use budgets in (0, 50], e.g. [1]")
+        if len(set(self.epsilons)) != len(self.epsilons):
+            raise ConfigError(f"dp.epsilons {list(self.epsilons)} repeats a budget; list each once")
+        if not 0.0 < self.delta < 1e-3:
+            raise ConfigError(
+                f"dp.delta is {self.delta}; use a small positive number, far below 1 / rows "
+                "(e.g. 1e-8)"
+            )
+        if self.n_boot < 0 or self.n_boot == 1:
+            raise ConfigError(f"dp.n_boot is {self.n_boot}; use 0 (off) or at least 2")
+        if not 0.0 < self.ci_level < 1.0:
+            raise ConfigError(f"dp.ci_level is {self.ci_level}; use a level in (0, 1)")

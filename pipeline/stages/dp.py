@@ -1,0 +1,59 @@
+"""Stage `dp`: the configured model fitted on a differentially private synthetic training table
+at each of dp.epsilons, against the model fitted on the real rows, on the real test split
+(pipeline/dp/). Off while dp.epsilons is empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.config import load_config
+from pipeline.data.features import FeaturesConfig
+from pipeline.dp.config import DpConfig
+from pipeline.dp.figures import FIGURE, dp_figure
+from pipeline.dp.result import OFF, DpResult, epsilon_key
+from pipeline.dp.sweep import sweep
+from pipeline.errors import run_stage
+from pipeline.fairness.config import FairnessConfig
+from pipeline.io import write_json
+from pipeline.models.config import read_model
+from pipeline.models.threads import cores
+from pipeline.plots import save_figure
+from pipeline.predictions import Predictions
+from pipeline.schema import read_schema
+
+
+def main() -> None:
+    config = load_config()
+    settings = config.section(DpConfig, "dp")
+    folder = Path(config.paths.dp_plots)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = DpResult(OFF)
+    if settings.epsilons:
+        with cores(config.n_jobs):
+            result = sweep(
+                pd.read_parquet(config.paths.train),
+                pd.read_parquet(config.paths.test),
+                Predictions.read(config.paths.predictions).y_pred,
+                read_schema(config.paths.schema),
+                config.dataset.dp_cuts,
+                config.section(FeaturesConfig, "features"),
+                read_model(config),
+                config.section(FairnessConfig, "fairness"),
+                settings,
+                config.seed,
+            )
+    save_figure(dp_figure(result), folder / FIGURE)
+    write_json(config.paths.dp, result.to_json())
+    write_json(config.paths.dp_metrics, result.metrics())
+    for run in result.runs:
+        low, high = run.accuracy["interval"]
+        print(f"dp: {epsilon_key(run.epsilon)}: test accuracy {run.accuracy['value']:.3f} "
+              f"[{low:.3f}, {high:.3f}], fitted on {run.train_rows} rows")  # fmt: skip
+    if not result.runs:
+        print(f"dp: {result.status}")
+
+
+if __name__ == "__main__":
+    run_stage(main)
