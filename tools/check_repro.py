@@ -108,10 +108,10 @@ def kernels_under(changes: dict[str, str | None]) -> str:
 
 
 def other_kernels() -> tuple[dict[str, str | None], str] | None:
-    """Environment changes under which a run gets other numerical kernels than this process
-    (whose environment may already pin some), and those kernels; None when this machine has no
+    """Environment changes under which a run gets other numerical kernels than a run under this
+    environment (which may already pin some), and those kernels; None when this machine has no
     other. Tried in order: the basic kernels, then the CPU's own with every pin removed."""
-    current = kernel_names()
+    current = kernels_under({})
     for changes in (basic_kernels(), dict.fromkeys(KERNEL_VARIABLES)):
         if (names := kernels_under(changes)) != current:
             return changes, names
@@ -123,7 +123,8 @@ def describe(changes: dict[str, str | None]) -> str:
 
 
 def kernel_names() -> str:
-    """This CPU's kernels, as OpenBLAS and numpy report them."""
+    """This process's kernels, as OpenBLAS and numpy report them (numpy's as they were at its
+    first import: `kernels_under` asks a new process, which gets them as a run does)."""
     from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
     from threadpoolctl import threadpool_info
 
@@ -265,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"check-repro: {args.commit} in {root}; overrides: {' '.join(overrides) or '(none)'}")
     other = other_kernels() if args.kernels == "other" else None
     envs: list[dict[str, str | None]] = [{}, other[0] if other else {}]
-    print(f"check-repro: run1: n_jobs={jobs[0]}, kernels as given ({kernel_names()})")
+    print(f"check-repro: run1: n_jobs={jobs[0]}, kernels as given ({kernels_under({})})")
     if other:
         print(
             f"check-repro: run2: n_jobs={jobs[1]}, other kernels ({other[1]}): {describe(other[0])}"
