@@ -13,6 +13,7 @@ class DpConfig:
     and the bootstrap of the test metrics."""
 
     epsilons: tuple[float, ...]
+    releases: int  # independent releases per epsilon: their spread is the release's randomness
     delta: float
     n_boot: int  # 0: no intervals
     ci_level: float
@@ -23,6 +24,8 @@ class DpConfig:
                 raise ConfigError(f"dp.epsilons holds {epsilon}; use budgets in (0, 50], e.g. [1]")
         if len(set(self.epsilons)) != len(self.epsilons):
             raise ConfigError(f"dp.epsilons {list(self.epsilons)} repeats a budget; list each once")
+        if self.releases < 1:
+            raise ConfigError(f"dp.releases is {self.releases}; use 1 or more (3 shows the spread)")
         if not 0.0 < self.delta < 1e-3:
             raise ConfigError(
                 f"dp.delta is {self.delta}; use a small positive number, far below 1 / rows "

@@ -1,7 +1,7 @@
-"""The dp figure under paths.dp_plots: test accuracy against epsilon with intervals, the real
-model's as a band; and, for the first audit, each group's accuracy against epsilon, so that a
-group that differential privacy costs more shows as a steeper line. Group names are drawn
-literally (`drawn`)."""
+"""The dp figure under paths.dp_plots: test accuracy against epsilon (the mean over releases with
+its interval, and each release as a dot), the real model's as a band; and, for the first audit,
+each group's accuracy against epsilon, so that a group that differential privacy costs more shows
+as a steeper line. Group names are drawn literally (`drawn`)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,11 @@ def utility(ax: Axes, real: DpRun, private: list[DpRun]) -> None:
     epsilons = np.array([run.epsilon for run in private], dtype=np.float64)
     value, error = _points([run.accuracy for run in private])
     ax.errorbar(epsilons, value, yerr=error, fmt="o-", color="tab:blue", capsize=3,
-                label="fitted on the private synthetic table")  # fmt: skip
+                label="fitted on a private synthetic table (mean)")  # fmt: skip
+    each = [(run.epsilon, v) for run in private for v in run.accuracy.get("releases", [])]
+    if each:
+        x, y = zip(*[(e, v) for e, v in each if v is not None], strict=True)
+        ax.scatter(x, y, s=12, color="tab:blue", alpha=0.4, label="each release")
     _real_band(ax, real.accuracy, "0.3", "fitted on the real training rows")
     log_axis(ax, epsilons)
     ax.set_xlabel("epsilon (smaller: more private)")

@@ -19,7 +19,9 @@ def epsilon_key(epsilon: float | None) -> str:
 
 @dataclass(frozen=True)
 class DpRun:
-    """One model on the real test split. `epsilon` None: fitted on the real training rows."""
+    """One model on the real test split, or the mean of several (one per release) at one
+    epsilon, each estimate then with a t interval across the releases and their values. `epsilon`
+    None: fitted on the real training rows. `release`: which release (0, 1, ...) a single one is."""
 
     epsilon: float | None
     train_rows: int  # rows it was fitted on (synthetic: the noisy total, less rows_without_target)
@@ -27,10 +29,12 @@ class DpRun:
     missing_cells: int  # synthetic feature cells that came back missing (dropped categories)
     accuracy: dict[str, Any]  # {"value", "interval"}
     audits: list[dict[str, Any]]  # {"name", "disparities": {name: estimate}, "groups": [...]}
+    release: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "epsilon": self.epsilon,
+            "release": self.release,
             "train_rows": self.train_rows,
             "rows_without_target": self.rows_without_target,
             "missing_cells": self.missing_cells,
@@ -47,31 +51,36 @@ class DpRun:
             raw["missing_cells"],
             dict(raw["accuracy"]),
             list(raw["audits"]),
+            raw["release"],
         )
 
 
 @dataclass(frozen=True)
 class DpResult:
-    """What the dp stage writes: whether it ran and why not, the guarantee, and the runs."""
+    """What the dp stage writes: whether it ran and why not, the guarantee, the rows a reader
+    compares (the real model's, then one per epsilon over its releases) and every release."""
 
     status: str
     guarantee: dict[str, Any] = field(default_factory=dict)
     runs: list[DpRun] = field(default_factory=list)
+    releases: list[DpRun] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "status": self.status,
             "guarantee": self.guarantee,
             "runs": [run.to_json() for run in self.runs],
+            "releases": [run.to_json() for run in self.releases],
         }
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> DpResult:
         runs = [DpRun.from_json(run) for run in raw["runs"]]
-        return cls(raw["status"], dict(raw["guarantee"]), runs)
+        releases = [DpRun.from_json(run) for run in raw["releases"]]
+        return cls(raw["status"], dict(raw["guarantee"]), runs, releases)
 
     def metrics(self) -> dict[str, float | int]:
-        """Per run: accuracy and each audit's disparities, with their interval ends, as
+        """Per compared row: accuracy and each audit's disparities, with their interval ends, as
         `dp/<real|epsilon_1>/accuracy`, `dp/epsilon_1/<audit>/<disparity>_low`, ..."""
         found: dict[str, float | int] = {}
 

@@ -15,6 +15,7 @@ from scipy.stats import binomtest
 from pipeline.data.features import FeaturesConfig
 from pipeline.dp.config import DpConfig
 from pipeline.dp.result import DISPARITIES, DpResult, DpRun
+from pipeline.dp.summary import summarise
 from pipeline.dp.synthesize import synthesize
 from pipeline.errors import ConfigError
 from pipeline.fairness.audit import audit
@@ -67,6 +68,38 @@ def judged(
     return accuracy(y_true, y_pred, settings.ci_level), audited(predictions, schema, settings, seed)
 
 
+def private_run(
+    train_rows: pd.DataFrame,
+    test: pd.DataFrame,
+    schema: Schema,
+    cuts: Mapping[str, Sequence[float]] | None,
+    features: FeaturesConfig,
+    model: ModelConfig,
+    fairness: FairnessConfig,
+    settings: DpConfig,
+    epsilon: float,
+    release: int,
+    seed: int,
+) -> DpRun:
+    """One release at `epsilon`, the model fitted on it, judged on the test split."""
+    with working(f"dp: release {release + 1} at epsilon {epsilon:g}"):
+        synthetic = synthesize(train_rows, schema, cuts, epsilon, settings.delta, seed + release)
+    frame = synthetic.frame
+    if frame[schema.target].nunique() < 2:
+        raise ConfigError(
+            f"the synthetic table at epsilon {epsilon:g} holds one class only, nothing to fit; "
+            "raise the smallest of dp.epsilons"
+        )
+    with working(f"dp: fitting {model.name} on {len(frame):,} synthetic rows"):
+        fitted = train(frame, schema, features, model)
+    y_pred = np.asarray(fitted.predict(test[schema.features]))
+    missing = int(frame[schema.features].isna().to_numpy().sum())
+    accuracy_, audits = judged(y_pred, test, schema, fairness, seed)
+    return DpRun(
+        epsilon, len(frame), synthetic.rows_without_target, missing, accuracy_, audits, release
+    )
+
+
 def sweep(
     train_rows: pd.DataFrame,
     test: pd.DataFrame,
@@ -79,7 +112,8 @@ def sweep(
     settings: DpConfig,
     seed: int,
 ) -> DpResult:
-    """The real model's row (its predictions given), then one row per epsilon."""
+    """The real model's row (its predictions given), then per epsilon the mean over its
+    releases."""
     if schema.task not in ("binary", "multiclass"):
         raise ConfigError(
             f"dp.epsilons applies to classification; this dataset's task is {schema.task}; set "
@@ -88,26 +122,22 @@ def sweep(
     fairness = replace(fairness, n_boot=settings.n_boot, ci_level=settings.ci_level)
     real = judged(real_predictions, test, schema, fairness, seed)
     runs = [DpRun(None, len(train_rows), 0, 0, *real)]
+    releases = []
     for epsilon in settings.epsilons:
-        with working(f"dp: releasing a synthetic table at epsilon {epsilon:g}"):
-            synthetic = synthesize(train_rows, schema, cuts, epsilon, settings.delta, seed)
-        frame = synthetic.frame
-        if frame[schema.target].nunique() < 2:
-            raise ConfigError(
-                f"the synthetic table at epsilon {epsilon:g} holds one class only, nothing to fit; "
-                "raise the smallest of dp.epsilons"
-            )
-        with working(f"dp: fitting {model.name} on {len(frame):,} synthetic rows"):
-            fitted = train(frame, schema, features, model)
-        y_pred = np.asarray(fitted.predict(test[schema.features]))
-        missing = int(frame[schema.features].isna().to_numpy().sum())
-        scores = judged(y_pred, test, schema, fairness, seed)
-        runs.append(DpRun(epsilon, len(frame), synthetic.rows_without_target, missing, *scores))
+        found = [
+            private_run(train_rows, test, schema, cuts, features, model, fairness, settings,
+                        epsilon, release, seed)
+            for release in range(settings.releases)
+        ]  # fmt: skip
+        releases += found
+        runs.append(summarise(found, settings.ci_level))
     guarantee = {
         "epsilons": list(settings.epsilons),
+        "releases": settings.releases,
         "delta": settings.delta,
         "unit": "one row of the training split",
         "mechanism": MECHANISM,
         "public": "numeric bin edges (dataset.dp_cuts) and the target's classes",
     }
-    return DpResult(f"{len(settings.epsilons)} private releases", guarantee, runs)
+    status = f"{len(releases)} private releases, {settings.releases} per epsilon"
+    return DpResult(status, guarantee, runs, releases)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, DataValidationError
 from pipeline.schema import Schema
 from pipeline.text import visible
 
@@ -85,6 +85,12 @@ def public_cuts(
             raise ConfigError(
                 f"dataset.dp_cuts.{visible(name)} is {edges}; give at least one edge, strictly "
                 "increasing"
+            )
+        if missing := int(frame[name].isna().sum()):
+            raise DataValidationError(
+                f"numeric column '{visible(name)}' has {missing} missing values in the training "
+                f"split; OpenDP's synthesizer would release them in its top bin (above "
+                f"{edges[-1]:g}): fill or drop them before the dp stage, or set dp.epsilons=[]"
             )
         integral = all(edge.is_integer() for edge in edges)
         if pd.api.types.is_integer_dtype(frame[name]) and integral:

@@ -48,11 +48,13 @@ def main() -> None:
     write_json(config.paths.dp, result.to_json())
     write_json(config.paths.dp_metrics, result.metrics())
     for run in result.runs:
-        low, high = run.accuracy["interval"]
-        print(f"dp: {epsilon_key(run.epsilon)}: test accuracy {run.accuracy['value']:.3f} "
-              f"[{low:.3f}, {high:.3f}], fitted on {run.train_rows} rows")  # fmt: skip
-    if not result.runs:
-        print(f"dp: {result.status}")
+        found = run.accuracy
+        bounds = found["interval"]
+        interval = "" if bounds is None else f" [{bounds[0]:.3f}, {bounds[1]:.3f}]"
+        each = ", ".join(f"{v:.3f}" for v in found.get("releases", []) if v is not None)
+        print(f"dp: {epsilon_key(run.epsilon)}: test accuracy {found['value']:.3f}{interval}"
+              + (f" (releases: {each})" if each else ""))  # fmt: skip
+    print(f"dp: {result.status}")
 
 
 if __name__ == "__main__":
