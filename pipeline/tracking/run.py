@@ -1,8 +1,10 @@
 """One MLflow run per pipeline execution: open it, log the contents, close it.
 
 A failure after the run opened marks it FAILED, an interrupt (Ctrl-C, or SIGTERM, which the stage's
-entry point raises as an interrupt) KILLED, so no run is left RUNNING; MLflow's own errors become
-one TrackingError line. MLflow's messages that say nothing to the user are silenced (quiet.py).
+entry point raises as an interrupt) KILLED. Only a process killed without a chance to react
+(SIGKILL) leaves its run RUNNING, and the run's owner tag lets `make tracking-gc` find it. MLflow's
+own errors become one TrackingError line; its messages that say nothing to the user are silenced
+(quiet.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pipeline.tracking.config import Target, TrackingError
 from pipeline.tracking.contents import RunContents
 from pipeline.tracking.datasets import dataset_input
 from pipeline.tracking.model import log_model
+from pipeline.tracking.owner import OWNER_TAG, identity
 from pipeline.tracking.quiet import quiet
 from pipeline.tracking.relocate import follow_project
 from pipeline.tracking.secrets import redact_uri
@@ -61,7 +64,9 @@ def log_in(client: Any, contents: RunContents, target: Target) -> Logged:
     try:
         moved = follow_project(client, target)
         experiment = experiment_id(client, target)
-        run = mlflow.start_run(experiment_id=experiment, run_name=contents.name, tags=contents.tags)
+        owner = identity()  # so that `make tracking-gc` can tell if this process dies unheard
+        tags = contents.tags | ({OWNER_TAG: owner} if owner else {})
+        run = mlflow.start_run(experiment_id=experiment, run_name=contents.name, tags=tags)
         mlflow.log_params(contents.params)
         inputs = [dataset_input(split) for split in contents.splits]
         client.log_inputs(run.info.run_id, inputs)
