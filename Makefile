@@ -15,7 +15,7 @@ export UV_COMPILE_BYTECODE := 1
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: metrics exps vega check-vega
+.PHONY: metrics exps vega check-vega tracking-gc push pull
 .PHONY: help install check-env browser repro test test-fast check-repro compare lint typecheck format lock params dag ui clean
 
 help: ## list the targets
@@ -89,6 +89,15 @@ check-vega: install ## check that vendor/vega/ is what the npm registry's pinned
 ui: install ## MLflow UI on 127.0.0.1, port PORT (5000), for the runs in mlflow.db
 	@echo "Runs: http://127.0.0.1:$(PORT)/#/experiments  (pick one, then Training runs)"
 	mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1 --port $(PORT) --workers 1
+
+push: install ## send the cached outputs (data, model, plots) to the DVC remote `shared` (.dvc/config; your own: dvc remote modify --local shared url PATH)
+	dvc push
+
+pull: install ## fetch them into this clone: with the committed dvc.lock, `dvc repro` then re-runs nothing
+	dvc pull
+
+tracking-gc: install ## mark KILLED the MLflow runs left RUNNING by a process that is gone (kill -9); DRY=1: only say which
+	python -m tools.tracking_gc $(if $(DRY),--dry-run)
 
 clean: ## remove the environment and the DVC outputs git ignores (the DVC cache and committed results stay)
 	rm -rf .venv .tools
