@@ -15,11 +15,11 @@ export UV_COMPILE_BYTECODE := 1
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: metrics exps vega check-vega tracking-gc push pull
+.PHONY: metrics exps vega check-vega tracking-gc push pull services-start services-stop services-status
 .PHONY: help install check-env browser repro test test-fast check-repro compare lint typecheck format lock params dag ui clean
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -98,6 +98,15 @@ pull: install ## fetch them into this clone: with the committed dvc.lock, `dvc r
 
 tracking-gc: install ## mark KILLED the MLflow runs left RUNNING by a process that is gone (kill -9); DRY=1: only say which
 	python -m tools.tracking_gc $(if $(DRY),--dry-run)
+
+services-start: install ## team services on 127.0.0.1, state in .services/: PostgreSQL, SeaweedFS (S3), an MLflow server over both (scripts/services.sh)
+	scripts/services.sh start
+
+services-stop: ## stop the services of `make services-start`; their data stays in .services/
+	scripts/services.sh stop
+
+services-status: ## one line per service: running or stopped, and its address
+	@scripts/services.sh status
 
 clean: ## remove the environment and the DVC outputs git ignores (the DVC cache and committed results stay)
 	rm -rf .venv .tools

@@ -1,0 +1,227 @@
+"""The team services for real: scripts/services.sh starts PostgreSQL, SeaweedFS (S3) and an MLflow
+server on free ports with its state in a temporary folder, the track stage logs one run to the
+server, and the run is read back through MLflow's client, from the S3 bucket and from PostgreSQL's
+tables; `stop` frees every port. Slow (the services start in about 11 s and stop in about 20 s).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import psycopg2
+import pytest
+from helpers import ROOT, all_runs, artifact_files, run_stages
+from mlflow import MlflowClient
+
+from pipeline.stages import track
+
+SCRIPT = ROOT / "scripts" / "services.sh"
+# the ports the script reads from the environment; SeaweedFS's also take the port 10000 above
+PORTS = ("PG_PORT", "MLFLOW_PORT", "S3_PORT", "WEED_MASTER_PORT", "WEED_VOLUME_PORT")
+PORTS += ("WEED_FILER_PORT",)
+GRPC_OFFSET = 10000
+OVERRIDES = [
+    "dataset=synthetic",
+    "dataset.n_rows=600",
+    "model=logistic_regression",
+    "crossval=skip",
+    "tracking=server",
+]
+BUCKET = "mlflow"
+
+
+@dataclass(frozen=True)
+class Services:
+    folder: Path  # SERVICES_DIR
+    env: dict[str, str]  # the script's environment: the folder and the ports
+    ports: dict[str, int]
+
+    @property
+    def tracking_uri(self) -> str:
+        return f"http://127.0.0.1:{self.ports['MLFLOW_PORT']}"
+
+    def all_ports(self) -> list[int]:
+        grpc = [p + GRPC_OFFSET for k, p in self.ports.items() if k.startswith(("S3", "WEED"))]
+        return [*self.ports.values(), *grpc]
+
+    def exported(self) -> dict[str, str]:
+        """The variables of SERVICES_DIR/env, the file `start` writes for `source`."""
+        lines = (self.folder / "env").read_text().splitlines()
+        pairs = (line.removeprefix("export ").split("=", 1) for line in lines)
+        return {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
+
+
+def script(command: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(SCRIPT), command], env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def listening(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+    return False
+
+
+def listeners(ports: list[int]) -> dict[int, set[str]]:
+    """Port -> the local addresses listening on it, from `ss -ltnp` (every TCP listener)."""
+    shown = subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True, check=True).stdout
+    found: dict[int, set[str]] = {}
+    for line in shown.splitlines():
+        host, _, port = line.split()[3].rpartition(":")
+        if int(port) in ports:
+            found.setdefault(int(port), set()).add(host)
+    return found
+
+
+def bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_ports() -> dict[str, int]:
+    """A free port per variable, below 55536 with the port 10000 above it free too (SeaweedFS's
+    gRPC ports), none of them a developer's default services' (5433, 5001, 8333, ...)."""
+    chosen: set[int] = set()
+    ports = {}
+    rng = random.Random()
+    for name in PORTS:
+        while True:
+            port = rng.randrange(20000, 45000)
+            pair = {port, port + GRPC_OFFSET}
+            if not pair & chosen and all(bindable(p) for p in pair):
+                break
+        chosen |= pair
+        ports[name] = port
+    return ports
+
+
+def log_tail(stderr: str) -> str:
+    """The script's error and the last lines of the log file it names."""
+    text = stderr.strip()
+    for word in text.split():
+        if word.endswith(".log") and Path(word).is_file():
+            lines = Path(word).read_text(errors="replace").splitlines()
+            text += f"\n--- last lines of {word}:\n" + "\n".join(lines[-30:])
+    return text
+
+
+@pytest.fixture
+def services() -> Iterator[Services]:
+    """The three services, started by the script; always stopped afterwards."""
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb") and shutil.which("apt-get") is None:
+        pytest.skip(
+            "PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/initdb) and "
+            "apt-get is not available to install Debian's postgresql"
+        )
+    # under /tmp, not pytest's private (0700) folder: PostgreSQL runs as its own user under root
+    folder = Path(tempfile.mkdtemp(prefix="pipeline-services-"))
+    folder.chmod(0o755)
+    ports = free_ports()
+    env = {**os.environ, "SERVICES_DIR": str(folder), **{k: str(v) for k, v in ports.items()}}
+    env.pop("MLFLOW_TRACKING_URI", None)
+    try:
+        started = script("start", env)
+        if started.returncode != 0:
+            pytest.fail(f"scripts/services.sh start failed:\n{log_tail(started.stderr)}")
+        yield Services(folder, env, ports)
+    finally:
+        script("stop", env)  # a second stop after the test's own does nothing
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.slow  # starts three servers and runs every stage on 600 rows: about 40 s
+def test_the_track_stage_logs_to_the_team_services_and_stop_frees_their_ports(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status = script("status", services.env).stdout.splitlines()
+    assert [line.split()[:2] for line in status] == [
+        ["postgres", "running"],
+        ["weed", "running"],
+        ["mlflow", "running"],
+    ]
+    again = script("start", services.env)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("already running") == 3
+    exported = services.exported()
+    assert exported["MLFLOW_TRACKING_URI"] == services.tracking_uri
+    # every port of the three services listens on the loopback address, and only there
+    bound = listeners(services.all_ports())
+    main = [services.ports[k] for k in ("PG_PORT", "S3_PORT", "MLFLOW_PORT")]
+    assert set(main) <= set(bound), bound
+    assert {address for addresses in bound.values() for address in addresses} == {"127.0.0.1"}
+    assert (services.folder / "env").stat().st_mode & 0o077 == 0  # credentials: owner only
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("MLFLOW_TRACKING_URI", "DVC_ROOT", "DVC_EXP_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    run_stages(tmp_path, [*OVERRIDES, f"tracking.uri={services.tracking_uri}"])
+    from dvc.repo import Repo
+
+    (tmp_path / "dvc.yaml").write_bytes((ROOT / "dvc.yaml").read_bytes())
+    Repo.init(no_scm=True).close()
+    track.main()
+
+    client = MlflowClient(services.tracking_uri)
+    (run,) = all_runs(client)
+    run_id = run.info.run_id
+    assert run.info.status == "FINISHED"
+    assert run.data.params["model.name"] == "logistic_regression"
+    assert run.data.params["dataset.name"] == "synthetic"
+    metrics = json.loads((tmp_path / "reports" / "metrics.json").read_text())
+    assert run.data.metrics["test/accuracy"] == metrics["test/accuracy"]
+    logged = artifact_files(client, run_id)
+    assert {"params.yaml", "reports/metrics.json", "reports/index.html"} <= logged
+    downloaded = Path(client.download_artifacts(run_id, "reports/metrics.json", str(tmp_path)))
+    assert downloaded.read_bytes() == (tmp_path / "reports" / "metrics.json").read_bytes()
+
+    # the server keeps the files in SeaweedFS's bucket, under <experiment>/<run>/artifacts/
+    assert run.info.artifact_uri.startswith("mlflow-artifacts:/")
+    prefix = run.info.artifact_uri.removeprefix("mlflow-artifacts:/").strip("/")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=exported["MLFLOW_S3_ENDPOINT_URL"],
+        aws_access_key_id=exported["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=exported["AWS_SECRET_ACCESS_KEY"],
+        region_name="us-east-1",
+    )
+    listed = s3.list_objects_v2(Bucket=BUCKET, Prefix=f"{prefix}/")
+    keys = {item["Key"].removeprefix(f"{prefix}/") for item in listed.get("Contents", [])}
+    assert logged <= keys
+    stored = s3.get_object(Bucket=BUCKET, Key=f"{prefix}/reports/metrics.json")["Body"].read()
+    assert stored == downloaded.read_bytes()
+
+    # and the run's record in PostgreSQL
+    connection = psycopg2.connect(
+        host="127.0.0.1", port=services.ports["PG_PORT"], user="mlflow", dbname="mlflow"
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("select count(*) from runs")
+            assert cursor.fetchone() == (1,)
+            cursor.execute("select status from runs where run_uuid = %s", (run_id,))
+            assert cursor.fetchone() == ("FINISHED",)
+    finally:
+        connection.close()
+
+    stopped = script("stop", services.env)
+    assert stopped.returncode == 0, stopped.stderr
+    assert [port for port in services.all_ports() if listening(port)] == []
+    status = script("status", services.env).stdout.splitlines()
+    assert [line.split()[1] for line in status] == ["stopped"] * 3
