@@ -10,6 +10,7 @@ own errors become one TrackingError line; its messages that say nothing to the u
 from __future__ import annotations
 
 import contextlib
+import io
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,7 @@ def log_in(client: Any, contents: RunContents, target: Target) -> Logged:
     except BaseException as error:
         status = "KILLED" if isinstance(error, KeyboardInterrupt) else "FAILED"
         if mlflow.active_run() is not None:
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception), silent():
                 mlflow.end_run(status)
         if not isinstance(error, MlflowException):
             raise
@@ -85,8 +86,15 @@ def log_in(client: Any, contents: RunContents, target: Target) -> Logged:
         else:
             message = f"run {run.info.run_id} in {redact_uri(target.uri)} is marked {status}"
         raise TrackingError(f"{message}: {first_line(error)}") from error
-    mlflow.end_run("FINISHED")
+    with silent():
+        mlflow.end_run("FINISHED")
     return Logged(run.info.run_id, info.model_uri, moved)
+
+
+def silent() -> contextlib.AbstractContextManager:
+    """Against a server, MLflow writes "View run ... at: <url>" and "View experiment" straight to
+    stdout when a run ends; the stage's own line names the run and the store."""
+    return contextlib.redirect_stdout(io.StringIO())
 
 
 def upload(client: Any, run_id: str, files: list[Path]) -> None:

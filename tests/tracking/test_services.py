@@ -148,7 +148,7 @@ def services() -> Iterator[Services]:
 
 @pytest.mark.slow  # starts three servers and runs every stage on 600 rows: about 40 s
 def test_the_track_stage_logs_to_the_team_services_and_stop_frees_their_ports(
-    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     status = script("status", services.env).stdout.splitlines()
     assert [line.split()[:2] for line in status] == [
@@ -176,7 +176,10 @@ def test_the_track_stage_logs_to_the_team_services_and_stop_frees_their_ports(
 
     (tmp_path / "dvc.yaml").write_bytes((ROOT / "dvc.yaml").read_bytes())
     Repo.init(no_scm=True).close()
+    capsys.readouterr()
     track.main()
+    (line,) = capsys.readouterr().out.splitlines()  # MLflow's "View run" lines silenced
+    assert line.startswith("track: run ") and services.tracking_uri in line
 
     client = MlflowClient(services.tracking_uri)
     (run,) = all_runs(client)
