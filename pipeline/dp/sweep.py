@@ -5,7 +5,7 @@ by accuracy and by the fairness audit (disparities and per-group accuracy, with 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -68,67 +68,60 @@ def judged(
     return accuracy(y_true, y_pred, settings.ci_level), audited(predictions, schema, settings, seed)
 
 
-def private_run(
-    train_rows: pd.DataFrame,
-    test: pd.DataFrame,
-    schema: Schema,
-    cuts: Mapping[str, Sequence[float]] | None,
-    features: FeaturesConfig,
-    model: ModelConfig,
-    fairness: FairnessConfig,
-    settings: DpConfig,
-    epsilon: float,
-    release: int,
-    seed: int,
-) -> DpRun:
+@dataclass(frozen=True)
+class Inputs:
+    """What every release is fitted and judged with."""
+
+    train: pd.DataFrame
+    test: pd.DataFrame
+    schema: Schema
+    cuts: Mapping[str, Sequence[float]] | None  # dataset.dp_cuts
+    features: FeaturesConfig
+    model: ModelConfig
+    fairness: FairnessConfig  # with the dp section's bootstrap
+    settings: DpConfig
+    seed: int
+
+
+def private_run(inputs: Inputs, epsilon: float, release: int) -> DpRun:
     """One release at `epsilon`, the model fitted on it, judged on the test split."""
+    schema, settings = inputs.schema, inputs.settings
     with working(f"dp: release {release + 1} at epsilon {epsilon:g}"):
-        synthetic = synthesize(train_rows, schema, cuts, epsilon, settings.delta, seed + release)
+        synthetic = synthesize(
+            inputs.train, schema, inputs.cuts, epsilon, settings.delta, inputs.seed + release
+        )
     frame = synthetic.frame
     if frame[schema.target].nunique() < 2:
         raise ConfigError(
             f"the synthetic table at epsilon {epsilon:g} holds one class only, nothing to fit; "
             "raise the smallest of dp.epsilons"
         )
-    with working(f"dp: fitting {model.name} on {len(frame):,} synthetic rows"):
-        fitted = train(frame, schema, features, model)
-    y_pred = np.asarray(fitted.predict(test[schema.features]))
+    with working(f"dp: fitting {inputs.model.name} on {len(frame):,} synthetic rows"):
+        fitted = train(frame, schema, inputs.features, inputs.model)
+    y_pred = np.asarray(fitted.predict(inputs.test[schema.features]))
     missing = int(frame[schema.features].isna().to_numpy().sum())
-    accuracy_, audits = judged(y_pred, test, schema, fairness, seed)
+    accuracy_, audits = judged(y_pred, inputs.test, schema, inputs.fairness, inputs.seed)
     return DpRun(
         epsilon, len(frame), synthetic.rows_without_target, missing, accuracy_, audits, release
     )
 
 
-def sweep(
-    train_rows: pd.DataFrame,
-    test: pd.DataFrame,
-    real_predictions: np.ndarray,
-    schema: Schema,
-    cuts: Mapping[str, Sequence[float]] | None,
-    features: FeaturesConfig,
-    model: ModelConfig,
-    fairness: FairnessConfig,
-    settings: DpConfig,
-    seed: int,
-) -> DpResult:
+def sweep(inputs: Inputs, real_predictions: np.ndarray) -> DpResult:
     """The real model's row (its predictions given), then per epsilon the mean over its
     releases."""
+    schema, settings = inputs.schema, inputs.settings
     if schema.task not in ("binary", "multiclass"):
         raise ConfigError(
             f"dp.epsilons applies to classification; this dataset's task is {schema.task}; set "
             "dp.epsilons=[]"
         )
-    fairness = replace(fairness, n_boot=settings.n_boot, ci_level=settings.ci_level)
-    real = judged(real_predictions, test, schema, fairness, seed)
-    runs = [DpRun(None, len(train_rows), 0, 0, *real)]
+    fairness = replace(inputs.fairness, n_boot=settings.n_boot, ci_level=settings.ci_level)
+    inputs = replace(inputs, fairness=fairness)
+    real = judged(real_predictions, inputs.test, schema, fairness, inputs.seed)
+    runs = [DpRun(None, len(inputs.train), 0, 0, *real)]
     releases = []
     for epsilon in settings.epsilons:
-        found = [
-            private_run(train_rows, test, schema, cuts, features, model, fairness, settings,
-                        epsilon, release, seed)
-            for release in range(settings.releases)
-        ]  # fmt: skip
+        found = [private_run(inputs, epsilon, release) for release in range(settings.releases)]
         releases += found
         runs.append(summarise(found, settings.ci_level))
     guarantee = {

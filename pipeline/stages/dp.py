@@ -13,7 +13,7 @@ from pipeline.data.features import FeaturesConfig
 from pipeline.dp.config import DpConfig
 from pipeline.dp.figures import FIGURE, dp_figure
 from pipeline.dp.result import OFF, DpResult, epsilon_key
-from pipeline.dp.sweep import sweep
+from pipeline.dp.sweep import Inputs, sweep
 from pipeline.errors import run_stage
 from pipeline.fairness.config import FairnessConfig
 from pipeline.io import write_json
@@ -32,18 +32,18 @@ def main() -> None:
     result = DpResult(OFF)
     if settings.epsilons:
         with cores(config.n_jobs):
-            result = sweep(
-                pd.read_parquet(config.paths.train),
-                pd.read_parquet(config.paths.test),
-                Predictions.read(config.paths.predictions).y_pred,
-                read_schema(config.paths.schema),
-                config.dataset.dp_cuts,
-                config.section(FeaturesConfig, "features"),
-                read_model(config),
-                config.section(FairnessConfig, "fairness"),
-                settings,
-                config.seed,
+            inputs = Inputs(
+                train=pd.read_parquet(config.paths.train),
+                test=pd.read_parquet(config.paths.test),
+                schema=read_schema(config.paths.schema),
+                cuts=config.dataset.dp_cuts,
+                features=config.section(FeaturesConfig, "features"),
+                model=read_model(config),
+                fairness=config.section(FairnessConfig, "fairness"),
+                settings=settings,
+                seed=config.seed,
             )
+            result = sweep(inputs, Predictions.read(config.paths.predictions).y_pred)
     save_figure(dp_figure(result), folder / FIGURE)
     write_json(config.paths.dp, result.to_json())
     write_json(config.paths.dp_metrics, result.metrics())

@@ -20,7 +20,7 @@ from pipeline.config import load_config
 from pipeline.data.features import FeaturesConfig
 from pipeline.dp.config import DpConfig
 from pipeline.dp.result import DISPARITIES
-from pipeline.dp.sweep import accuracy, audited, judged, sweep
+from pipeline.dp.sweep import Inputs, accuracy, audited, judged, sweep
 from pipeline.errors import ConfigError
 from pipeline.fairness.config import FairnessConfig
 from pipeline.models.config import read_model
@@ -100,9 +100,10 @@ def test_a_regression_task_is_refused_before_any_release() -> None:
     regression = Schema("regression", "y", ("x",), (), (), (), ())
     features = FeaturesConfig(False, (), (), 1, "none")
     empty = pd.DataFrame()  # never read: refused first
+    inputs = Inputs(empty, empty, regression, None, features, None,  # type: ignore[arg-type]
+                    settings(), DpConfig((1.0,), 1, 1e-8, 0, 0.95), 0)  # fmt: skip
     with pytest.raises(ConfigError, match=r"dp\.epsilons applies to classification.*regression"):
-        sweep(empty, empty, np.zeros(1), regression, None, features, None,  # type: ignore[arg-type]
-              settings(), DpConfig((1.0,), 1, 1e-8, 0, 0.95), 0)  # fmt: skip
+        sweep(inputs, np.zeros(1))
 
 
 @pytest.mark.slow
@@ -115,11 +116,12 @@ def test_a_sweep_on_the_synthetic_dataset(tmp_path: Path, monkeypatch) -> None:
     train, test = pd.read_parquet(config.paths.train), pd.read_parquet(config.paths.test)
     schema_ = read_schema(config.paths.schema)
     real = Predictions.read(config.paths.predictions).y_pred
-    result = sweep(
-        train, test, real, schema_, config.dataset.dp_cuts,
-        config.section(FeaturesConfig, "features"), read_model(config),
-        config.section(FairnessConfig, "fairness"), DpConfig((8.0,), 2, 1e-8, 50, 0.9), config.seed,
+    inputs = Inputs(
+        train, test, schema_, config.dataset.dp_cuts, config.section(FeaturesConfig, "features"),
+        read_model(config), config.section(FairnessConfig, "fairness"),
+        DpConfig((8.0,), 2, 1e-8, 50, 0.9), config.seed,
     )  # fmt: skip
+    result = sweep(inputs, real)
     assert result.status == "2 private releases, 2 per epsilon"
     assert result.guarantee["epsilons"] == [8.0] and result.guarantee["releases"] == 2
     real_run, private = result.runs
