@@ -161,7 +161,7 @@ def synthesize(
     table = query.release()
     with seeded_numpy(seed):
         released = table.synthesize(method="sample").to_pandas()
-    released.columns = columns
+    released = released.rename(columns={a: name for name, a in alias.items()})[columns]
     kept = released[released[schema.target].notna()].reset_index(drop=True)
     frame = pd.DataFrame(
         {name: _as_training(kept[name], train[name]) for name in columns}, index=kept.index
