@@ -28,7 +28,8 @@ MLFLOW_WORKERS=${MLFLOW_WORKERS:-2}
 START_TIMEOUT=${START_TIMEOUT:-60}
 STOP_TIMEOUT=${STOP_TIMEOUT:-30}
 SERVICES=(postgres weed mlflow)  # in starting order; stopped the other way round
-BUCKET=mlflow
+BUCKET=mlflow  # MLflow's artifacts
+DVC_BUCKET=dvc  # the DVC remote `team` (.dvc/config: s3://dvc/pipeline)
 DATABASE=mlflow
 DB_USER=mlflow
 # Every process started here carries this variable: `stop` signals a recorded process group only
@@ -134,7 +135,7 @@ url_of() {
   read -r -a ports <<<"$(ports_of "$1")"
   case $1 in
     postgres) echo "postgresql://$DB_USER@$HOST:${ports[0]}/$DATABASE" ;;
-    weed) echo "http://$HOST:${ports[0]} (S3, bucket $BUCKET)" ;;
+    weed) echo "http://$HOST:${ports[0]} (S3, buckets $BUCKET and $DVC_BUCKET)" ;;
     mlflow) echo "http://$HOST:${ports[0]}" ;;
   esac
 }
@@ -265,14 +266,14 @@ start_weed() {
   await weed s3_answers
   MLFLOW_S3_ENDPOINT_URL="http://$HOST:$S3_PORT" AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID \
     AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY bucket ||
-    die "weed: cannot create the bucket $BUCKET; see $DIR/weed.log"
+    die "weed: cannot create the buckets $BUCKET and $DVC_BUCKET; see $DIR/weed.log"
 }
 
 s3_answers() { [[ $(http_status "$S3_PORT" /) == HTTP/* ]]; }
 
-# Create the bucket (SeaweedFS answers before its filer is ready: try until START_TIMEOUT).
+# Create the buckets (SeaweedFS answers before its filer is ready: try until START_TIMEOUT).
 bucket() {
-  TIMEOUT=$START_TIMEOUT BUCKET=$BUCKET "$VENV/bin/python" - <<'EOF'
+  TIMEOUT=$START_TIMEOUT BUCKETS="$BUCKET $DVC_BUCKET" "$VENV/bin/python" - <<'EOF'
 import os
 import time
 
@@ -284,8 +285,9 @@ deadline = time.monotonic() + float(os.environ["TIMEOUT"])
 while True:
     try:
         names = [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
-        if os.environ["BUCKET"] not in names:
-            s3.create_bucket(Bucket=os.environ["BUCKET"])
+        for name in os.environ["BUCKETS"].split():
+            if name not in names:
+                s3.create_bucket(Bucket=name)
         break
     except (ClientError, EndpointConnectionError) as error:
         if time.monotonic() > deadline:

@@ -1,7 +1,8 @@
 """The team services for real: scripts/services.sh starts PostgreSQL, SeaweedFS (S3) and an MLflow
 server on free ports with its state in a temporary folder, the track stage logs one run to the
 server, and the run is read back through MLflow's client, from the S3 bucket and from PostgreSQL's
-tables; `stop` frees every port. Slow (the services start in about 11 s and stop in about 20 s).
+tables; a file pushed to the DVC remote `team` (s3://dvc/pipeline on that store) comes back in a
+fresh clone; `stop` frees every port. Slow (the services start in about 11 s, stop in about 20 s).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 import boto3
 import psycopg2
 import pytest
-from helpers import ROOT, all_runs, artifact_files, run_stages
+from helpers import ROOT, all_runs, artifact_files, copy_repository, run_stages, sh
 from mlflow import MlflowClient
 
 from pipeline.stages import track
@@ -122,7 +123,7 @@ def log_tail(stderr: str) -> str:
     return text
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def services() -> Iterator[Services]:
     """The three services, started by the script; always stopped afterwards."""
     if not glob.glob("/usr/lib/postgresql/*/bin/initdb") and shutil.which("apt-get") is None:
@@ -144,6 +145,38 @@ def services() -> Iterator[Services]:
     finally:
         script("stop", env)  # a second stop after the test's own does nothing
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.slow  # first: the next test stops the services
+def test_the_dvc_remote_team_on_the_s3_store_round_trips_a_file(
+    services: Services, tmp_path: Path
+) -> None:
+    exported = services.exported()
+    env: dict[str, str | None] = {k: v for k, v in exported.items() if k.startswith("AWS_")}
+    endpoint = exported["MLFLOW_S3_ENDPOINT_URL"]
+    first = copy_repository(tmp_path / "first")
+    sh(["dvc", "remote", "modify", "--local", "team", "endpointurl", endpoint], first)
+    payload = random.Random(7).randbytes(200_000)
+    (first / "data/shared.bin").write_bytes(payload)
+    sh(["dvc", "add", "data/shared.bin"], first)
+    sh(["git", "add", "-A"], first)
+    sh(["git", "commit", "-q", "-m", "a shared file"], first)
+    sh(["dvc", "push", "-r", "team", "data/shared.bin.dvc"], first, env=env)
+    s3 = boto3.client(
+        "s3", endpoint_url=endpoint, aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"], region_name="us-east-1",
+    )  # fmt: skip
+    stored = s3.list_objects_v2(Bucket="dvc", Prefix="pipeline/files/md5/").get("Contents", [])
+    assert [item["Size"] for item in stored] == [len(payload)]
+
+    second = tmp_path / "second"
+    sh(["git", "clone", "-q", str(first), str(second)], tmp_path)
+    assert not (second / "data/shared.bin").exists()
+    sh(["dvc", "remote", "modify", "--local", "team", "endpointurl", endpoint], second)
+    sh(["dvc", "pull", "-r", "team", "data/shared.bin.dvc"], second, env=env)
+    assert (second / "data/shared.bin").read_bytes() == payload
+    shown = sh(["dvc", "status", "--json", "data/shared.bin.dvc"], second).stdout
+    assert json.loads(shown) == {}
 
 
 @pytest.mark.slow  # starts three servers and runs every stage on 600 rows: about 40 s
