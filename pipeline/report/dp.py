@@ -135,8 +135,10 @@ def summary_facts(result: DpResult) -> list[Fact]:
     if not result.runs:
         return []
     real, private = result.runs[0], min(result.runs[1:], key=lambda run: run.epsilon or 0.0)
+    releases = result.guarantee.get("releases", 1)
+    mean = f" (mean of {releases} releases)" if releases > 1 else ""
     said = (
-        f"test accuracy {estimate(private.accuracy)} at epsilon = {private.epsilon:g}, against "
-        f"{estimate(real.accuracy)} with the real rows."
+        f"test accuracy {estimate(private.accuracy)}{mean} at epsilon = {private.epsilon:g}, "
+        f"against {estimate(real.accuracy)} with the real rows."
     )
     return [Fact("Differential privacy", said, (HEADING,))]

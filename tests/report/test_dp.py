@@ -4,6 +4,7 @@ smallest epsilon, names kept as text, the figure found in its folder, and the su
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.dp.figures import FIGURE, dp_figure
@@ -102,6 +103,9 @@ def test_the_summary_line_names_the_smallest_epsilon() -> None:
         "test accuracy 0.7000 (0.6800 to 0.7200) at epsilon = 0.5, against 0.8400 "
         "(0.8200 to 0.8600) with the real rows."
     )
+    three = replace(result(), guarantee=result().guarantee | {"releases": 3})
+    (fact,) = summary_facts(three)
+    assert fact.text.startswith("test accuracy 0.7000 (0.6800 to 0.7200) (mean of 3 releases) at")
 
 
 def test_the_caveat_says_what_the_intervals_cover() -> None:
