@@ -138,6 +138,19 @@ def _check_type(value: Any, hint: Any, name: str) -> Any:
     return value
 
 
+def check_level(section: str, ci_level: float) -> None:
+    """An interval's level, in (0, 1), of `section`'s `ci_level`."""
+    if not 0.0 < ci_level < 1.0:
+        raise ConfigError(f"{section}.ci_level is {ci_level}; use a level in (0, 1)")
+
+
+def check_bootstrap(section: str, n_boot: int, ci_level: float) -> None:
+    """A bootstrap's replicates (0: off, else at least 2) and its intervals' level."""
+    if n_boot < 0 or n_boot == 1:
+        raise ConfigError(f"{section}.n_boot is {n_boot}; use 0 (off) or at least 2")
+    check_level(section, ci_level)
+
+
 def from_mapping(cls: type[T], raw: Any, section: str) -> T:
     """Build dataclass `cls` from `raw`, naming any unknown, missing or mistyped key."""
     if not isinstance(raw, Mapping):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.config import check_bootstrap
 from pipeline.errors import ConfigError
 
 
@@ -31,7 +32,4 @@ class DpConfig:
                 f"dp.delta is {self.delta}; use a small positive number, far below 1 / rows "
                 "(e.g. 1e-8)"
             )
-        if self.n_boot < 0 or self.n_boot == 1:
-            raise ConfigError(f"dp.n_boot is {self.n_boot}; use 0 (off) or at least 2")
-        if not 0.0 < self.ci_level < 1.0:
-            raise ConfigError(f"dp.ci_level is {self.ci_level}; use a level in (0, 1)")
+        check_bootstrap("dp", self.n_boot, self.ci_level)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.config import check_bootstrap
 from pipeline.errors import ConfigError
 
 
@@ -38,10 +39,7 @@ class ExplainConfig:
                 raise ConfigError(f"explain.{key} is {getattr(self, key)}; use 0 or more")
         if self.grid_resolution < 2:
             raise ConfigError(f"explain.grid_resolution is {self.grid_resolution}; use 2 or more")
-        if self.n_boot < 0 or self.n_boot == 1:
-            raise ConfigError(f"explain.n_boot is {self.n_boot}; use 0 (off) or at least 2")
-        if not 0.0 < self.ci_level < 1.0:
-            raise ConfigError(f"explain.ci_level is {self.ci_level}; use a level in (0, 1)")
+        check_bootstrap("explain", self.n_boot, self.ci_level)
         if not 0.0 < self.group_threshold <= 1.0:
             raise ConfigError(
                 f"explain.group_threshold is {self.group_threshold}; use a strength in (0, 1], "

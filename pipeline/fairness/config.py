@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from pipeline.config import check_level
 from pipeline.errors import ConfigError
 from pipeline.fairness.verdicts import CRITERIA
 from pipeline.tasks import Label
@@ -47,8 +48,7 @@ class FairnessConfig:
         for key in ("min_group_size", "min_positives", "min_negatives", "n_boot"):
             if getattr(self, key) < 0:
                 raise ConfigError(f"fairness.{key} is {getattr(self, key)}; use 0 or more")
-        if not 0.0 < self.ci_level < 1.0:
-            raise ConfigError(f"fairness.ci_level is {self.ci_level}; use a level in (0, 1)")
+        check_level("fairness", self.ci_level)
         for key in ("calibration_bins", "mitigation_max_iter"):
             if getattr(self, key) < 1:
                 raise ConfigError(f"fairness.{key} is {getattr(self, key)}; use 1 or more")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pipeline.config import check_level
 from pipeline.errors import ConfigError, DataValidationError
 from pipeline.models.intervals import Answers, metric_replicates
 from pipeline.models.metrics import LOSSES, score
@@ -64,8 +65,7 @@ class CompareConfig:
             raise ConfigError(f"compare.tolerance is {self.tolerance}; use 0 or more")
         if self.n_boot < MIN_BOOT:
             raise ConfigError(f"compare.n_boot is {self.n_boot}; use at least {MIN_BOOT}")
-        if not 0 < self.ci_level < 1:
-            raise ConfigError(f"compare.ci_level is {self.ci_level}; use a level in (0, 1)")
+        check_level("compare", self.ci_level)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats
 from sklearn.model_selection import RepeatedKFold, RepeatedStratifiedKFold
 
+from pipeline.config import check_level
 from pipeline.data.features import FeaturesConfig
 from pipeline.errors import ConfigError, DataValidationError
 from pipeline.models.build import train
@@ -47,8 +48,7 @@ class CrossvalConfig:
             )
         if self.repeats < 1:
             raise ConfigError(f"crossval.repeats is {self.repeats}; use 1 or more")
-        if not 0.0 < self.ci_level < 1.0:
-            raise ConfigError(f"crossval.ci_level is {self.ci_level}; use a level in (0, 1)")
+        check_level("crossval", self.ci_level)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from pipeline.config import check_bootstrap
 from pipeline.errors import ConfigError
 from pipeline.io import FLOAT_DIGITS
 from pipeline.models.baselines import BASELINES
@@ -43,10 +44,7 @@ class EvaluateConfig:
     baselines: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        if self.n_boot < 0 or self.n_boot == 1:
-            raise ConfigError(f"evaluate.n_boot is {self.n_boot}; use 0 (off) or at least 2")
-        if not 0.0 < self.ci_level < 1.0:
-            raise ConfigError(f"evaluate.ci_level is {self.ci_level}; use a level in (0, 1)")
+        check_bootstrap("evaluate", self.n_boot, self.ci_level)
         if self.ci_method not in METHODS:
             raise ConfigError(
                 f"evaluate.ci_method is {self.ci_method!r}; use one of {', '.join(METHODS)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.config import check_bootstrap
 from pipeline.errors import ConfigError
 
 
@@ -23,7 +24,4 @@ class PrivacyConfig:
         for key in ("max_rows", "min_group_size"):
             if getattr(self, key) < 1:
                 raise ConfigError(f"privacy.{key} is {getattr(self, key)}; use 1 or more")
-        if self.n_boot < 0 or self.n_boot == 1:
-            raise ConfigError(f"privacy.n_boot is {self.n_boot}; use 0 (off) or at least 2")
-        if not 0.0 < self.ci_level < 1.0:
-            raise ConfigError(f"privacy.ci_level is {self.ci_level}; use a level in (0, 1)")
+        check_bootstrap("privacy", self.n_boot, self.ci_level)
