@@ -51,11 +51,15 @@ def summarise(releases: Sequence[DpRun], level: float) -> DpRun:
             for g, group in enumerate(audit["groups"])
         ]
         audits.append({"name": audit["name"], "disparities": disparities, "groups": groups})
+
+    def mean_count(counts: list[int]) -> int:
+        return round(sum(counts) / len(counts))
+
     return DpRun(
         epsilon=first.epsilon,
-        train_rows=round(sum(run.train_rows for run in releases) / len(releases)),
-        rows_without_target=round(sum(r.rows_without_target for r in releases) / len(releases)),
-        missing_cells=round(sum(run.missing_cells for run in releases) / len(releases)),
+        train_rows=mean_count([run.train_rows for run in releases]),
+        rows_without_target=mean_count([run.rows_without_target for run in releases]),
+        missing_cells=mean_count([run.missing_cells for run in releases]),
         accuracy=across([run.accuracy for run in releases], level),
         audits=audits,
     )

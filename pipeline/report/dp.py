@@ -10,7 +10,7 @@ from typing import Any
 from pipeline.dp.figures import FIGURE
 from pipeline.dp.result import DpResult, DpRun
 from pipeline.report.markup import Fact, Page, number, table
-from pipeline.report.sections import shown_figure, span
+from pipeline.report.sections import shown_figure, with_span
 
 HEADING = "Differentially private training"
 NOISE = (
@@ -37,10 +37,11 @@ def caveat(releases: int) -> str:
 
 def estimate(found: dict[str, Any] | None) -> str:
     """`0.801 (0.794 to 0.808)`, or n/a."""
-    if found is None or found["value"] is None:
+    if found is None:
         return "n/a"
-    bounds = None if found["interval"] is None else tuple(found["interval"])
-    return f"{number(found['value'])} ({span(bounds)})"
+    return with_span(
+        found["value"], None if found["interval"] is None else tuple(found["interval"])
+    )
 
 
 def name(run: DpRun) -> str:

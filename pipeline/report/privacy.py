@@ -10,7 +10,7 @@ from typing import Any
 from pipeline.privacy.figures import FIGURE
 from pipeline.privacy.result import PrivacyResult
 from pipeline.report.markup import Fact, Page, number, table
-from pipeline.report.sections import shown_figure, span
+from pipeline.report.sections import shown_figure, with_span
 
 HEADING = "Privacy"
 CAVEAT = (
@@ -22,10 +22,11 @@ CAVEAT = (
 
 def estimate(found: dict[str, Any] | None) -> str:
     """`0.505 (0.497 to 0.513)`, or n/a."""
-    if found is None or found["value"] is None:
+    if found is None:
         return "n/a"
-    bounds = None if found["low"] is None else (found["low"], found["high"])
-    return f"{number(found['value'])} ({span(bounds)})"
+    return with_span(
+        found["value"], None if found["low"] is None else (found["low"], found["high"])
+    )
 
 
 def assessments(page: Page, found: list[dict[str, Any]]) -> None:

@@ -38,6 +38,11 @@ def span(bounds: tuple[object, object] | None) -> str:
     return f"{number(bounds[0])} to {number(bounds[1])}"
 
 
+def with_span(value: object, bounds: tuple[object, object] | None) -> str:
+    """`0.8706 (0.8650 to 0.8760)`, or n/a without a value."""
+    return "n/a" if value is None else f"{number(value)} ({span(bounds)})"
+
+
 def performance(
     page: Page,
     task: str,
