@@ -16,6 +16,7 @@ from pipeline.errors import run_stage
 from pipeline.tracking.config import project_root, resolve_target, tracking_config
 from pipeline.tracking.gc import collect_garbage
 from pipeline.tracking.secrets import redact_uri
+from pipeline.tracking.store import store_lock
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -26,8 +27,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
-    uri = resolve_target(tracking_config(load_config()), project_root()).uri
-    found = collect_garbage(uri, args.dry_run)
+    root = project_root()
+    uri = resolve_target(tracking_config(load_config()), root).uri
+    with store_lock(uri, root):  # one writer of a SQLite store at a time, the pipeline included
+        found = collect_garbage(uri, args.dry_run)
     verb = "would mark" if args.dry_run else "marked"
     for run in found:
         what = f"{verb} KILLED" if run.killed else "left RUNNING"

@@ -50,9 +50,8 @@ def log_run(contents: RunContents, target: Target) -> Logged:
     with quiet():
         probe(target.uri)
         mlflow.set_tracking_uri(target.uri)
-        client = mlflow.MlflowClient(target.uri)
-        with store_lock(target.uri):
-            return log_in(client, contents, target)
+        with store_lock(target.uri):  # opening a SQLite store creates or migrates its schema
+            return log_in(mlflow.MlflowClient(target.uri), contents, target)
 
 
 def log_in(client: Any, contents: RunContents, target: Target) -> Logged:

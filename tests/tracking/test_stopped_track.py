@@ -4,8 +4,10 @@ tracking-gc`) then marks it KILLED, naming the dead process. Slow."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -62,14 +64,15 @@ def client(folder: Path) -> MlflowClient:
 
 
 def statuses(folder: Path) -> dict[str, str]:
-    """Run id -> status of every run in the project's store (none before the store exists)."""
-    if not (folder / "mlflow.db").exists():
+    """Run id -> status of every run in the project's store (none before the store exists).
+
+    Read with SQLite itself, read-only: an MLflow client opening a store that the stage is still
+    creating would run the schema migrations a second time, concurrently, and break the store."""
+    store = folder / "mlflow.db"
+    if not store.exists():
         return {}
-    with quiet():
-        found = client(folder).search_runs(
-            [e.experiment_id for e in client(folder).search_experiments()]
-        )
-    return {run.info.run_id: run.info.status for run in found}
+    with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as db:
+        return dict(db.execute("SELECT run_uuid, status FROM runs").fetchall())
 
 
 def stopped_while_open(folder: Path, signum: int) -> tuple[str, subprocess.CompletedProcess]:
@@ -85,7 +88,7 @@ def stopped_while_open(folder: Path, signum: int) -> tuple[str, subprocess.Compl
         while opened is None and process.poll() is None and time.monotonic() < deadline:
             try:
                 found = statuses(folder)
-            except Exception:  # the store is being created or written: look again
+            except sqlite3.Error:  # the store is being created: look again
                 found = {}
             opened = next((r for r, s in found.items() if r not in before and s == "RUNNING"), None)
             if opened is None:
