@@ -2,7 +2,7 @@
 # Team services on this machine, bound to 127.0.0.1 only: PostgreSQL (the MLflow server's backend
 # store), SeaweedFS (an S3 store for the artifacts) and an MLflow tracking server over both.
 #
-#   scripts/services.sh start|stop|status
+#   scripts/services.sh start|stop|status      (stop mlflow: only the server; start starts it again)
 #
 # Every file they keep is under SERVICES_DIR (default: .services/ in the project, ignored by git):
 # the database cluster (pg/), SeaweedFS's volumes (weed/), the S3 credentials generated at the first
@@ -391,7 +391,12 @@ stop_groups() {
   done
 }
 
+# stop: every service; stop NAME...: those only (`stop mlflow` then `start` restarts the server)
 stop() {
+  if (($#)); then
+    stop_groups "$@"
+    return
+  fi
   stop_groups mlflow  # the client of the other two first
   stop_groups weed postgres
 }
@@ -408,11 +413,17 @@ status() {
 }
 
 main() {
-  [[ $# == 1 ]] || die "usage: scripts/services.sh start|stop|status"
+  local usage="usage: scripts/services.sh start|status|stop [postgres|weed|mlflow ...]"
+  (($#)) || die "$usage"
   case $1 in
-    start | stop | status) ;;
-    *) die "usage: scripts/services.sh start|stop|status (not '$1')" ;;
+    start | status) (($# == 1)) || die "$usage (not '$*')" ;;
+    stop) ;;
+    *) die "$usage (not '$1')" ;;
   esac
+  local name
+  for name in "${@:2}"; do
+    [[ " ${SERVICES[*]} " == *" $name "* ]] || die "no service '$name': $usage"
+  done
   if [[ $1 == status ]]; then
     status
     return
@@ -421,7 +432,7 @@ main() {
   chmod 755 "$DIR"  # PostgreSQL's user must reach pg/ inside it; the secrets are 0600
   exec 9>"$DIR/.lock"  # one start or stop at a time (closed in every service started)
   flock -w 300 9 || die "another scripts/services.sh start or stop still runs on $DIR"
-  "$1"
+  "$@"
 }
 
 main "$@"

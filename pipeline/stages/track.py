@@ -44,6 +44,9 @@ def main() -> None:
             f"artifact paths now lead into {target.root}"
         )
     note = f"; skipped (null or not a number): {', '.join(skipped)}" if skipped else ""
+    if logged.copies:
+        copies = "1 copy" if logged.copies == 1 else f"{logged.copies} copies"
+        note += f"; {copies} made by retried requests deleted"
     if contents.left_out:
         cut = ", ".join(f"{n} of {name}/*" for name, n in contents.left_out.items())
         note += f"; left out (beyond {MAX_PER_FAMILY} per family, the weakest): {cut}"

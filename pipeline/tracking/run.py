@@ -26,6 +26,7 @@ from pipeline.tracking.model import log_model
 from pipeline.tracking.owner import OWNER_TAG, identity
 from pipeline.tracking.quiet import quiet
 from pipeline.tracking.relocate import follow_project
+from pipeline.tracking.retried import EXECUTION_TAG, drop_copies, execution_token
 from pipeline.tracking.secrets import redact_uri
 from pipeline.tracking.store import experiment_id, probe, store_lock
 
@@ -38,6 +39,7 @@ class Logged:
     run_id: str
     model_uri: str
     moved_from: Path | None = None
+    copies: int = 0  # runs and models a retried request created twice, deleted (retried.py)
 
 
 def log_run(contents: RunContents, target: Target) -> Logged:
@@ -65,7 +67,8 @@ def log_in(client: Any, contents: RunContents, target: Target) -> Logged:
         moved = follow_project(client, target)
         experiment = experiment_id(client, target)
         owner = identity()  # so that `make tracking-gc` can tell if this process dies unheard
-        tags = contents.tags | ({OWNER_TAG: owner} if owner else {})
+        token = execution_token()
+        tags = contents.tags | {EXECUTION_TAG: token} | ({OWNER_TAG: owner} if owner else {})
         run = mlflow.start_run(experiment_id=experiment, run_name=contents.name, tags=tags)
         mlflow.log_params(contents.params)
         inputs = [dataset_input(split) for split in contents.splits]
@@ -73,6 +76,8 @@ def log_in(client: Any, contents: RunContents, target: Target) -> Logged:
         info = log_model(contents.model, contents.model_name, contents.model_inputs)
         mlflow.log_metrics(contents.metrics, model_id=info.model_id)
         upload(client, run.info.run_id, artifact_files(contents.artifacts))
+        with silent():
+            copies = drop_copies(client, experiment, token, run.info.run_id, info.model_id)
     except BaseException as error:
         status = "KILLED" if isinstance(error, KeyboardInterrupt) else "FAILED"
         if mlflow.active_run() is not None:
@@ -87,7 +92,7 @@ def log_in(client: Any, contents: RunContents, target: Target) -> Logged:
         raise TrackingError(f"{message}: {first_line(error)}") from error
     with silent():
         mlflow.end_run("FINISHED")
-    return Logged(run.info.run_id, info.model_uri, moved)
+    return Logged(run.info.run_id, info.model_uri, moved, copies)
 
 
 def silent() -> contextlib.AbstractContextManager:

@@ -1,0 +1,42 @@
+"""What a retried request may have created twice, found and removed before the run closes.
+
+MLflow's client retries every request to a tracking server, POSTs included, when the connection
+fails or the answer is lost (a server restarted mid-request). Most writes are idempotent on the
+server: a metric with the same key, step, timestamp and value is stored once, a param with the
+same value, a tag, a dataset input. Two are not: creating a run and creating a logged model, whose
+lost answer makes the retry create a second one. Each run carries a token of its execution
+(EXECUTION_TAG, random: it names this process's attempt, nothing in the DVC outputs), so the copies
+of a run are found by it and of a model by its source run; every copy but the one logged to is
+marked KILLED (runs) and deleted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+EXECUTION_TAG = "pipeline.execution"
+
+
+def execution_token() -> str:
+    """A new token for one execution of the track stage."""
+    return uuid.uuid4().hex
+
+
+def drop_copies(client: Any, experiment: str, token: str, run_id: str, model_id: str) -> int:
+    """Delete the runs of this execution other than `run_id` and the logged models of `run_id`
+    other than `model_id`; how many copies there were."""
+    from mlflow.entities import ViewType
+
+    runs = client.search_runs(
+        [experiment], f"tags.`{EXECUTION_TAG}` = '{token}'", run_view_type=ViewType.ACTIVE_ONLY
+    )
+    extra_runs = [run.info.run_id for run in runs if run.info.run_id != run_id]
+    for extra in extra_runs:
+        client.set_terminated(extra, "KILLED")
+        client.delete_run(extra)
+    models = client.search_logged_models([experiment], f"source_run_id = '{run_id}'")
+    extra_models = [model.model_id for model in models if model.model_id != model_id]
+    for extra in extra_models:
+        client.delete_logged_model(extra)
+    return len(extra_runs) + len(extra_models)
