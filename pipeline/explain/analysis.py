@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from pipeline.data.sample import sample_rows
 from pipeline.explain.config import ExplainConfig
 from pipeline.explain.dependence import Dependence, dependence
 from pipeline.explain.disparity import shifts
@@ -20,14 +21,6 @@ from pipeline.explain.result import Curve, ExplainResult, dependence_figure, dis
 from pipeline.explain.screening import screen, wide
 from pipeline.fairness.groups import factorize
 from pipeline.schema import Schema
-
-
-def explained_rows(test: pd.DataFrame, max_rows: int, seed: int) -> pd.DataFrame:
-    """The test rows explained: all of them, or a seeded sample of `max_rows` in split order."""
-    if len(test) <= max_rows:
-        return test.reset_index(drop=True)
-    chosen = np.sort(np.random.default_rng(seed).choice(len(test), max_rows, replace=False))
-    return test.iloc[chosen].reset_index(drop=True)
 
 
 def targets(
@@ -83,7 +76,7 @@ def explain(
     seed: int,
 ) -> tuple[ExplainResult, list[Dependence]]:
     """The result, and the partial dependence curves to draw."""
-    rows = explained_rows(test, settings.max_rows, seed)
+    rows = sample_rows(test, settings.max_rows, seed)
     inputs = rows[schema.features]
     y_true = rows[schema.target].to_numpy()
     sensitive = sensitive_groups(rows, attributes, bins)
@@ -107,7 +100,7 @@ def explain(
                        settings.ci_level, seed)  # fmt: skip
     top = [i.name for i in sorted(found, key=lambda i: i.rank) if i.kind == "feature"]
     top = top[: settings.dependence_features]
-    sample = explained_rows(rows, settings.dependence_rows, seed)[schema.features]
+    sample = sample_rows(rows, settings.dependence_rows, seed)[schema.features]
     curves_found = dependence(model, sample, top, set(schema.categorical),
                               settings.grid_resolution, settings.percentiles, settings.ice_rows,
                               seed, list(schema.labels), settings.max_levels)  # fmt: skip

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.models.intervals import Answers
+from pipeline.models.outputs import labels_from_proba
 from pipeline.progress import steps
 
 
@@ -69,6 +70,8 @@ def predicts_from_proba(model: Any, inputs: pd.DataFrame) -> bool:
     without predict_proba), so that one predict_proba pass gives both."""
     if not hasattr(model, "predict_proba"):
         return False
+    if labels_from_proba(model):  # so by scikit-learn's own code: no need to look
+        return True
     found = _classes(model)[np.argmax(model.predict_proba(inputs), axis=1)]
     return bool(np.array_equal(np.asarray(model.predict(inputs)), found))
 

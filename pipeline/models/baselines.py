@@ -46,21 +46,18 @@ def baseline_estimator(name: str, task: str, seed: int) -> BaseEstimator:
 def fit_baselines(
     train: pd.DataFrame, schema: Schema, features: FeaturesConfig, names: Iterable[str], seed: int
 ) -> dict[str, Pipeline]:
-    """Each named baseline fitted on the training frame behind the model's preprocessing, with
-    numeric scaling on (the linear model needs it), as a Pipeline that takes the raw feature
-    columns like the model does. Cores are the caller's: fit inside `threads.cores`."""
+    """Each named baseline fitted on the training frame as a Pipeline that takes the raw feature
+    columns like the model does: the linear one behind the model's preprocessing, with numeric
+    scaling on (it needs it); the majority one alone, as it never looks at a feature. Cores are
+    the caller's: fit inside `threads.cores`."""
     names = list(names)
     for name in names:
         baseline_estimator(name, schema.task, seed)  # an unknown name fails before any fit
     scaled = dataclasses.replace(features, scale="standard")
     fitted = {}
     for name in names:
-        pipeline = Pipeline(
-            [
-                ("preprocess", make_preprocessor(schema, scaled)),
-                ("model", baseline_estimator(name, schema.task, seed)),
-            ]
-        )
+        steps = [] if name == "majority" else [("preprocess", make_preprocessor(schema, scaled))]
+        pipeline = Pipeline([*steps, ("model", baseline_estimator(name, schema.task, seed))])
         fitted[name] = settled(pipeline.fit(train[schema.features], train[schema.target]))
     return fitted
 

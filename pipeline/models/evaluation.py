@@ -12,6 +12,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from pipeline.config import check_bootstrap
+from pipeline.data.sample import sample_rows
 from pipeline.errors import ConfigError
 from pipeline.io import FLOAT_DIGITS
 from pipeline.models.baselines import BASELINES
@@ -25,6 +26,7 @@ from pipeline.models.outputs import (
     model_outputs,
     predictions,
 )
+from pipeline.models.threads import cores, thread_independent
 from pipeline.predictions import Predictions
 from pipeline.schema import Schema
 from pipeline.stats.intervals import METHODS, intervals, percentile_interval
@@ -42,9 +44,15 @@ class EvaluateConfig:
     ci_level: float
     ci_method: str  # percentile or bca
     baselines: tuple[str, ...]
+    train_rows: int | None = None  # training rows scored for train/ (a seeded sample); None: all
 
     def __post_init__(self) -> None:
         check_bootstrap("evaluate", self.n_boot, self.ci_level)
+        if self.train_rows is not None and self.train_rows < 1:
+            raise ConfigError(
+                f"evaluate.train_rows is {self.train_rows}; use 1 or more, or null to score "
+                "every training row"
+            )
         if self.ci_method not in METHODS:
             raise ConfigError(
                 f"evaluate.ci_method is {self.ci_method!r}; use one of {', '.join(METHODS)}"
@@ -175,15 +183,20 @@ def evaluate(
     schema: Schema,
     config: EvaluateConfig,
     seed: int,
+    n_jobs: int = 1,
 ) -> Evaluation:
-    """Score the model on both splits, with intervals on the test rows, and the baselines on the
-    same test rows."""
-    on_test = model_outputs(model, test, schema)
-    on_baselines = [model_outputs(fitted, test, schema) for fitted in baselines.values()]
+    """Score the model on both splits (the training rows: at most `config.train_rows`, a seeded
+    sample), with intervals on the test rows, and the baselines on the same test rows. The model
+    runs on `n_jobs` cores where its outputs do not depend on the thread count (threads.py), the
+    baselines on one."""
+    with cores(n_jobs if thread_independent(model) else 1):
+        on_test = model_outputs(model, test, schema)
+        on_train = model_outputs(model, sample_rows(train, config.train_rows, seed), schema)
+    with cores(1):
+        on_baselines = [model_outputs(fitted, test, schema) for fitted in baselines.values()]
     scored = paired_scores([on_test, *on_baselines], schema, config, seed)
     point, bounds, _ = scored[0]
     values = _bounded("test", point, bounds)
-    on_train = model_outputs(model, train, schema)
     values |= {f"train/{k}": v for k, v in defined_score(on_train).items()}
     versus: dict[str, Value] = {}
     for name, (base, base_bounds, gaps) in zip(baselines, scored[1:], strict=True):

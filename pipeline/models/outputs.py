@@ -8,6 +8,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble._forest import ForestClassifier
 from sklearn.pipeline import Pipeline
 
 from pipeline.predictions import Predictions
@@ -34,25 +37,33 @@ class MulticlassOutputs(Outputs):
     classes: list[Any]  # the model's classes, in the order of proba's columns
 
 
-def positive_score(model: Pipeline, inputs: pd.DataFrame) -> np.ndarray:
-    """The positive class's probability, or the decision value of a model without one."""
-    if hasattr(model, "predict_proba"):
-        return model.predict_proba(inputs)[:, list(model.classes_).index(1)]
-    return model.decision_function(inputs)
+# Classifiers whose `predict` is, in scikit-learn's own code, `classes_[argmax(predict_proba)]`:
+# their labels follow from the probabilities without a second pass over the rows (the same bytes,
+# tests/models/test_outputs.py). Others (a logistic regression thresholds its decision value, an
+# MLP its output at 0.5, k-nearest neighbours take a vote) are asked for their labels.
+LABELS_FROM_PROBA = (HistGradientBoostingClassifier, ForestClassifier, CalibratedClassifierCV)
+
+
+def labels_from_proba(model: Pipeline) -> bool:
+    """Whether the model's labels are the argmax of its probabilities (LABELS_FROM_PROBA)."""
+    final = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    return isinstance(final, LABELS_FROM_PROBA)
 
 
 def model_outputs(model: Pipeline, frame: pd.DataFrame, schema: Schema) -> Outputs:
-    """The outputs of `model` on `frame`, of the type that fits the schema's task."""
+    """The outputs of `model` on `frame`, of the type that fits the schema's task: one pass over
+    the rows for probabilities and labels where the labels follow from them."""
     inputs = frame[schema.features]
     has_proba = hasattr(model, "predict_proba")
-    y_score = proba = None
-    if schema.task == "binary":
-        y_score = positive_score(model, inputs)
-    elif schema.task == "multiclass" and has_proba:
-        proba = model.predict_proba(inputs)
     classes = list(getattr(model, "classes_", []))
-    y_true, y_pred = frame[schema.target].to_numpy(), model.predict(inputs)
-    if y_score is not None:
+    proba = model.predict_proba(inputs) if has_proba and schema.task != "regression" else None
+    if proba is not None and labels_from_proba(model):
+        y_pred = np.asarray(model.classes_)[np.argmax(proba, axis=1)]
+    else:
+        y_pred = model.predict(inputs)
+    y_true = frame[schema.target].to_numpy()
+    if schema.task == "binary":
+        y_score = model.decision_function(inputs) if proba is None else proba[:, classes.index(1)]
         return BinaryOutputs(y_true, y_pred, y_score, has_proba)
     if schema.task == "multiclass":
         return MulticlassOutputs(y_true, y_pred, proba, classes)

@@ -29,9 +29,7 @@ def main() -> None:
     test = pd.read_parquet(config.paths.test)
     with cores(config.n_jobs):
         baselines = fit_baselines(train, schema, features, settings.baselines, config.seed)
-    # one core: a forest sums its trees' votes in a fixed order only when not threaded
-    with cores(1):
-        result = evaluate(model, baselines, train, test, schema, settings, config.seed)
+    result = evaluate(model, baselines, train, test, schema, settings, config.seed, config.n_jobs)
     plot_dir = Path(config.paths.evaluate_plots)
     for name, frame in result.plots.items():
         write_csv(plot_dir / name, frame)

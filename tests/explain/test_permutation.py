@@ -13,7 +13,6 @@ from sklearn.inspection import permutation_importance
 from pipeline.explain.permutation import answers, permuted, predicts_from_proba, row_orders
 from pipeline.models.build import train
 from pipeline.models.config import ModelConfig, model_config
-from pipeline.models.outputs import positive_score
 
 
 class Recorder(ClassifierMixin, BaseEstimator):
@@ -85,7 +84,7 @@ def test_answers_match_the_evaluate_stages_outputs() -> None:
     x = model_frame(seed=3)[MODEL_SCHEMA.features]
     for from_proba in (True, False):
         found = answers(model, x, "binary", from_proba)
-        np.testing.assert_array_equal(found.y_score, positive_score(model, x))
+        np.testing.assert_array_equal(found.y_score, model.predict_proba(x)[:, 1])
         np.testing.assert_array_equal(found.y_pred, model.predict(x))
         assert found.probabilities and found.proba is None
     svc = train(data, MODEL_SCHEMA, FEATURES, ModelConfig("svc", "classification",

@@ -3,19 +3,23 @@ probabilities when the model has them, and the predictions file built from them.
 
 import numpy as np
 import pandas as pd
-from helpers import FEATURES
+import pytest
+from helpers import FEATURES, ROOT
 
+from pipeline.config import load_config
 from pipeline.models.build import train
-from pipeline.models.config import ModelConfig
+from pipeline.models.config import ModelConfig, read_model
 from pipeline.models.metrics import score
 from pipeline.models.outputs import (
     BinaryOutputs,
     MulticlassOutputs,
     Outputs,
+    labels_from_proba,
     model_outputs,
     predictions,
 )
 from pipeline.schema import Schema
+from pipeline.stages import params as compose
 
 BINARY = Schema(
     task="binary", target="y", numeric=("x",), categorical=(), sensitive=("s",),
@@ -61,3 +65,31 @@ def test_the_predictions_file_has_the_score_only_for_binary_tasks() -> None:
     assert list(binary.to_frame().columns) == ["y_true", "y_pred", "y_score", "s"]
     plain = predictions(Outputs(y, y), data, BINARY)
     assert plain.y_score is None and list(plain.to_frame().columns) == ["y_true", "y_pred", "s"]
+
+
+CLASSIFIERS = sorted(
+    path.stem
+    for path in (ROOT / "params" / "model").glob("*.yaml")
+    if "task: classification" in path.read_text()
+)
+
+
+@pytest.mark.parametrize("name", CLASSIFIERS)
+def test_labels_from_probabilities_only_where_they_are_the_models_own(name, tmp_path) -> None:
+    """For every classifier of params/model/: where model_outputs takes the labels from the
+    probabilities (one pass), they are the bytes `predict` gives, on two and three classes; the
+    classifiers left out are the ones whose `predict` is not defined that way."""
+    compose.compose(tmp_path / "params.yaml", [f"model={name}"], config_dir=ROOT / "params")
+    config = read_model(load_config(tmp_path / "params.yaml"))
+    for classes in (2, 3):
+        data = frame(300, classes)
+        task = "binary" if classes == 2 else "multiclass"
+        levels = tuple(range(classes))
+        schema = Schema(**{**BINARY.__dict__, "task": task, "classes": levels, "labels": levels})
+        model = train(data, schema, FEATURES, config)
+        outputs = model_outputs(model, data, schema)
+        np.testing.assert_array_equal(outputs.y_pred, model.predict(data[["x"]]))
+        assert outputs.y_pred.dtype == model.predict(data[["x"]]).dtype
+    assert labels_from_proba(model) == (
+        name in ("hist_gradient_boosting", "random_forest", "svm")  # svm: calibrated
+    )
