@@ -16,6 +16,7 @@ export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .DEFAULT_GOAL := help
 .PHONY: metrics exps vega check-vega tracking-gc push pull services-start services-stop services-status
+.PHONY: cluster cluster-start cluster-stop cluster-status sweep
 .PHONY: help install check-env browser repro test test-fast check-repro compare lint typecheck format lock params dag ui clean
 
 help: ## list the targets
@@ -42,7 +43,12 @@ repro: check-env ## run the whole pipeline (dvc repro) on the configured dataset
 browser: ## Debian's chromium for the tests that render pages (installed with apt-get when missing)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: check-env browser lint typecheck ## lint, type check, then every test (slow end-to-end tests included)
+cluster: ## Debian's slurm-wlm and munge for scripts/cluster.sh (installed with apt-get when missing)
+	@command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v munged >/dev/null || { \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null; }
+
+test: check-env browser cluster lint typecheck ## lint, type check, then every test (slow end-to-end tests included)
 	pytest -n auto --dist loadscope $(PYTEST_ARGS)
 
 test-fast: check-env ## run the unit tests only (under a minute)
@@ -107,6 +113,18 @@ services-stop: ## stop the services of `make services-start`; their data stays i
 
 services-status: ## one line per service: running or stopped, and its address
 	@scripts/services.sh status
+
+cluster-start: cluster ## a single-node SLURM cluster on 127.0.0.1, state in .cluster/ (scripts/cluster.sh; as root)
+	scripts/cluster.sh start
+
+cluster-stop: ## cancel the cluster's jobs, stop its daemons; its state stays in .cluster/
+	scripts/cluster.sh stop
+
+cluster-status: ## one line per daemon of the cluster: running or stopped, and its address
+	@scripts/cluster.sh status
+
+sweep: install ## a sweep as SLURM jobs, one `dvc exp run` each (ARGS="--wait -S model=knn,svm"; scripts/sweep.sh)
+	scripts/sweep.sh $(ARGS)
 
 clean: ## remove the environment and the DVC outputs git ignores (the DVC cache and committed results stay)
 	rm -rf .venv .tools
