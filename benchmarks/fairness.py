@@ -136,7 +136,7 @@ def main() -> None:
     )
     print(
         f"{args.rows:>10} {n_groups:>7} {stage_time:>19.3f}s {fairlearn_time:>26.3f}s "
-        f"{fairlearn_time / stage_time:>8.0f}x"
+        f"{fairlearn_time / stage_time:>8.3g}x"
     )
     if boot_time is not None:
         print(f"MetricFrame with n_boot={args.fairlearn_boot}: {boot_time:.1f}s")

@@ -6,12 +6,16 @@ scripts from rotting as the packages they time change.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 from helpers import ROOT
+
+from pipeline.progress import accounting, peak_mebibytes
 
 pytestmark = pytest.mark.slow
 
@@ -56,3 +60,27 @@ def test_simulation_covers_at_the_nominal_rate_and_rejects_at_the_nominal_level(
     covered = [shares[name] for name in ("accuracy", "recall", "roc_auc", "log_loss")]
     assert len(shares) == 9 + 4 and min(covered) >= 0.85, shares
     assert max(shares[name] for name in ("McNemar", "DeLong")) <= 0.12, shares
+
+
+def test_the_end_to_end_benchmark_reads_every_stages_accounting_line() -> None:
+    """benchmarks/end_to_end.py finds each stage's numbers in the line pipeline/progress.py
+    prints, in both of its forms, and tabulates them with growth and the ratio to the floor."""
+    spec = importlib.util.spec_from_file_location("end_to_end", ROOT / "benchmarks/end_to_end.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    line = accounting("train", time.monotonic())
+    (found,) = bench.LINE.finditer(f"Running stage 'train':\n{line}\nnext\n")
+    assert found[1] == "train" and float(found[4]) == round(peak_mebibytes())
+    shown = "evaluate: done in 2.0 s after imports (2.5 s CPU), peak memory 300 MiB"
+    assert [m.groups() for m in bench.LINE.finditer(shown)] == [("evaluate", "2.0", "2.5", "300")]
+    nan = float("nan")
+    runs = {
+        n: {"train": (k, k, 100.0), "dvc": (1.0, 1.0, nan), "total": (k + 1, k + 1, 100.0),
+            "floor": (k / 2, k / 2, nan)}
+        for n, k in ((1000, 2.0), (10000, 8.0))
+    }  # fmt: skip
+    text = bench.table(runs)
+    assert "| train | 2.0, 2.0, 100 | 8.0, 8.0, 100 | 4.0x |" in text
+    assert "| floor | 1.0, 1.0, - | 4.0, 4.0, - | 4.0x |" in text
+    assert text.endswith("floor: 1,000 rows 3.00x, 10,000 rows 2.25x.\n")
