@@ -25,7 +25,7 @@ import pandas as pd
 from sklearn.inspection import permutation_importance
 
 from pipeline.config import load_config
-from pipeline.explain.analysis import explained_rows
+from pipeline.data.sample import sample_rows
 from pipeline.explain.config import ExplainConfig
 from pipeline.explain.importance import SCORERS
 from pipeline.explain.result import ExplainResult
@@ -54,7 +54,7 @@ def reference(settings: ExplainConfig, result: ExplainResult) -> tuple[float, fl
     config = load_config()
     schema = read_schema(config.paths.schema)
     model = read_pickle(config.paths.model)
-    rows = explained_rows(pd.read_parquet(config.paths.test), settings.max_rows, config.seed)
+    rows = sample_rows(pd.read_parquet(config.paths.test), settings.max_rows, config.seed)
     start = time.perf_counter()
     with cores(available_cores() if thread_independent(model) else 1):
         found = permutation_importance(
