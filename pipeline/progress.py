@@ -1,9 +1,10 @@
-"""Progress on a terminal: a bar for a loop, a ticking clock for one long call (a fit).
+"""Progress: a bar for a loop and a ticking clock for one long call (a fit) on a terminal, and in
+logs (DVC's captured runs, a SLURM job's file, CI) a plain line every `PIPELINE_PROGRESS_EVERY`
+seconds (10) for work that lasts that long.
 
-Shown only when stderr is a terminal and the run is not in CI (`CI` set) or asked to be quiet
-(`PIPELINE_PROGRESS=0`), and only for work that lasts more than `DELAY` seconds, so logs, DVC's
-captured runs and the tests stay free of carriage returns. Progress goes to stderr; a stage's
-results and its one-line errors are unaffected.
+On a terminal (not in CI) nothing is drawn for work shorter than `DELAY` seconds; the bar is
+erased when done. `PIPELINE_PROGRESS=0` turns both off (the tests do). Progress goes to stderr; a
+stage's results and its one-line errors are unaffected.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -18,40 +20,77 @@ from typing import TypeVar
 from tqdm import tqdm
 
 T = TypeVar("T")
-DELAY = 2.0  # seconds before anything is drawn
+DELAY = 2.0  # seconds before anything is drawn on a terminal
+EVERY = 10.0  # seconds between two lines in a log, unless PIPELINE_PROGRESS_EVERY says otherwise
 
 
-def shown() -> bool:
-    """Whether progress is drawn: a terminal on stderr, not CI, not turned off."""
-    if os.environ.get("CI") or os.environ.get("PIPELINE_PROGRESS") == "0":
-        return False
-    return sys.stderr.isatty()
+def mode() -> str:
+    """'bar' on a terminal (not in CI), 'off' with PIPELINE_PROGRESS=0, 'lines' otherwise."""
+    if os.environ.get("PIPELINE_PROGRESS") == "0":
+        return "off"
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        return "bar"
+    return "lines"
+
+
+def every() -> float:
+    """Seconds between two progress lines in a log."""
+    try:
+        return max(float(os.environ.get("PIPELINE_PROGRESS_EVERY", EVERY)), 0.1)
+    except ValueError:
+        return EVERY
+
+
+def line(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def steps(items: Iterable[T], what: str, total: int | None = None) -> Iterator[T]:
-    """`items`, with a bar named `what` while they are consumed."""
-    yield from tqdm(
-        items, desc=what, total=total, disable=not shown(), file=sys.stderr, leave=False,
-        delay=DELAY, mininterval=0.5, dynamic_ncols=True,
-    )  # fmt: skip
+    """`items`, with a bar named `what` while they are consumed (in a log: `what: 3 of 10 after
+    20 s` every few seconds)."""
+    shown = mode()
+    if shown != "lines":
+        yield from tqdm(
+            items, desc=what, total=total, disable=shown == "off", file=sys.stderr, leave=False,
+            delay=DELAY, mininterval=0.5, dynamic_ncols=True,
+        )  # fmt: skip
+        return
+    pause = every()
+    start = last = time.monotonic()
+    if total is None and hasattr(items, "__len__"):
+        total = len(items)  # type: ignore[arg-type]
+    of = f" of {total:,}" if total is not None else ""
+    for done, item in enumerate(items, 1):
+        yield item
+        if (now := time.monotonic()) - last >= pause:
+            last = now
+            line(f"{what}: {done:,}{of} after {now - start:.0f} s")
 
 
 @contextmanager
 def working(what: str) -> Iterator[None]:
     """A line `what  0:12` that ticks each second while the block runs (a fit reports no
-    progress of its own); erased when the block ends."""
-    if not shown():
+    progress of its own), erased when the block ends; in a log, `what: 20 s so far` every few
+    seconds."""
+    shown = mode()
+    if shown == "off":
         yield
         return
-    bar = tqdm(
-        total=None, desc=what, bar_format="{desc}  {elapsed}", file=sys.stderr, leave=False,
-        delay=DELAY, dynamic_ncols=True,
-    )  # fmt: skip
     done = threading.Event()
+    bar = None
+    if shown == "bar":
+        bar = tqdm(
+            total=None, desc=what, bar_format="{desc}  {elapsed}", file=sys.stderr, leave=False,
+            delay=DELAY, dynamic_ncols=True,
+        )  # fmt: skip
+    start, pause = time.monotonic(), (1.0 if bar is not None else every())
 
     def tick() -> None:
-        while not done.wait(1.0):
-            bar.refresh()
+        while not done.wait(pause):
+            if bar is not None:
+                bar.refresh()
+            else:
+                line(f"{what}: {time.monotonic() - start:.0f} s so far")
 
     clock = threading.Thread(target=tick, daemon=True)
     clock.start()
@@ -60,7 +99,8 @@ def working(what: str) -> Iterator[None]:
     finally:
         done.set()
         clock.join()
-        bar.close()
+        if bar is not None:
+            bar.close()
 
 
 def process_seconds() -> float | None:

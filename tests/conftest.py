@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import dvc  # noqa: F401  # see below
 import pytest
 from helpers import STAGES, run_stages
+
+# Progress lines (pipeline/progress.py) stay out of the tests' output, in-process and in every
+# stage a test starts; tests/test_progress.py turns them on where it checks them.
+os.environ["PIPELINE_PROGRESS"] = "0"
 
 # Importing dvc sets up its logging handlers on the sys.stdout and sys.stderr of that moment.
 # Imported first inside a test that captures output (the params stage imports DVC's composer),

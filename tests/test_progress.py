@@ -1,5 +1,5 @@
-"""Progress is drawn on a terminal and nowhere else; a stage that ends well says its time and peak
-memory in one line."""
+"""Progress is drawn on a terminal, written as a plain line every few seconds in logs, and not at
+all when turned off; a stage that ends well says its time and peak memory in one line."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ print("done")
 
 def run(terminal: bool, **env: str) -> tuple[str, str]:
     """(stdout, stderr) of SCRIPT, its stderr a pseudo-terminal or a pipe."""
-    environment = {k: v for k, v in os.environ.items() if k != "CI"} | env
+    dropped = ("CI", "PIPELINE_PROGRESS", "PIPELINE_PROGRESS_EVERY")  # the tests turn it off
+    environment = {k: v for k, v in os.environ.items() if k not in dropped} | env
     environment["PYTHONPATH"] = str(ROOT)
     if not terminal:
         done = subprocess.run(
@@ -61,12 +62,22 @@ def test_a_terminal_sees_the_bar_and_the_clock() -> None:
     assert "fitting  00:03" in err
 
 
-def test_logs_and_ci_stay_clean() -> None:
-    assert run(terminal=False) == ("done\n", "")
-    out, err = run(terminal=True, CI="true")
+def test_logs_get_a_line_every_few_seconds_and_nothing_for_shorter_work() -> None:
+    assert run(terminal=False) == ("done\n", "")  # 2.7 s and 3.3 s: under 10 s each
+    out, err = run(terminal=False, PIPELINE_PROGRESS_EVERY="1")
+    assert out == "done\n"
+    lines = err.splitlines()
+    assert lines[0] == "bootstrap: 2 of 3 after 2 s", err
+    ticks = [int(m[1]) for x in lines[1:] if (m := re.fullmatch(r"fitting: (\d+) s so far", x))]
+    assert len(ticks) == len(lines) - 1 and ticks[:3] == [1, 2, 3], err
+    out, err = run(terminal=True, CI="true")  # CI writes a log, not a terminal
     assert (out, err) == ("done\n", "")
-    out, err = run(terminal=True, PIPELINE_PROGRESS="0")
-    assert (out, err) == ("done\n", "")
+
+
+def test_progress_off_is_silent_everywhere() -> None:
+    for terminal in (True, False):
+        found = run(terminal, PIPELINE_PROGRESS="0", PIPELINE_PROGRESS_EVERY="1")
+        assert found == ("done\n", "")
 
 
 def test_a_stage_that_ends_well_says_its_time_and_peak_memory() -> None:

@@ -14,6 +14,7 @@ from pipeline.io import read_pickle, write_csv, write_json
 from pipeline.models.baselines import fit_baselines
 from pipeline.models.evaluation import EvaluateConfig, evaluate
 from pipeline.models.threads import cores
+from pipeline.progress import working
 from pipeline.schema import read_schema
 
 HEADLINE = ("accuracy", "roc_auc", "r2")
@@ -27,9 +28,12 @@ def main() -> None:
     model = read_pickle(config.paths.model)
     train = pd.read_parquet(config.paths.train)
     test = pd.read_parquet(config.paths.test)
-    with cores(config.n_jobs):
+    with cores(config.n_jobs), working(f"evaluate: fitting the baselines on {len(train):,} rows"):
         baselines = fit_baselines(train, schema, features, settings.baselines, config.seed)
-    result = evaluate(model, baselines, train, test, schema, settings, config.seed, config.n_jobs)
+    what = f"evaluate: scoring {len(test):,} test rows, {settings.n_boot} bootstrap replicates"
+    with working(what):
+        result = evaluate(model, baselines, train, test, schema, settings, config.seed,
+                          config.n_jobs)  # fmt: skip
     plot_dir = Path(config.paths.evaluate_plots)
     for name, frame in result.plots.items():
         write_csv(plot_dir / name, frame)

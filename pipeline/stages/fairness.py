@@ -21,6 +21,7 @@ from pipeline.fairness.tables import mitigation_table, plot_frames, verdict_tabl
 from pipeline.io import read_pickle, write_csv, write_json
 from pipeline.plots import save_figure
 from pipeline.predictions import Predictions
+from pipeline.progress import working
 from pipeline.schema import Schema, read_schema
 from pipeline.text import visible
 
@@ -56,7 +57,9 @@ def main() -> None:
     settings = config.section(FairnessConfig, "fairness")
     schema = read_schema(config.paths.schema)
     predictions = Predictions.read(config.paths.predictions)
-    result = audit(predictions, schema, settings, config.seed).with_figures()
+    rows = len(predictions.y_true)
+    with working(f"fairness: auditing {rows:,} test rows, {settings.n_boot} bootstrap replicates"):
+        result = audit(predictions, schema, settings, config.seed).with_figures()
     if settings.mitigation:
         result = replace(result, mitigation=mitigate(config, schema, settings))
     folder = Path(config.paths.fairness_plots)
