@@ -35,50 +35,14 @@ STOP_TIMEOUT=${STOP_TIMEOUT:-30}
 DAEMONS=(munged slurmctld slurmd)  # in starting order; stopped the other way round
 CONF=$DIR/slurm.conf
 SOCKET=$DIR/munge/munge.socket
-# Every daemon started here carries this variable: `stop` signals a recorded process group only
-# when its leader still does (a stale .pid file whose number was reused is left alone).
-TAG="PIPELINE_CLUSTER_DIR=$DIR"
+PREFIX=cluster
+TAG="PIPELINE_CLUSTER_DIR=$DIR"  # carried by every daemon started here (scripts/daemons.sh)
+PORT_VARS="SLURMCTLD_PORT, SLURMD_PORT"
 export SLURM_CONF=$CONF
+# shellcheck source=scripts/daemons.sh
+. "$ROOT/scripts/daemons.sh"
 
-die() {
-  echo "cluster: error: $*" >&2
-  exit 1
-}
-
-say() { echo "cluster: $*"; }
-
-# --- process groups and ports (as in scripts/services.sh)
-
-pidfile() { echo "$DIR/$1.pid"; }
-
-# The recorded process group of a daemon, when it is alive and is ours; nothing otherwise.
-running_pgid() {
-  local file pgid
-  file=$(pidfile "$1")
-  [[ -s $file ]] || return 1
-  read -r pgid <"$file"
-  [[ $pgid =~ ^[0-9]+$ ]] || return 1
-  kill -0 -- "-$pgid" 2>/dev/null || return 1
-  if [[ -e /proc/$pgid ]]; then
-    tr '\0' '\n' 2>/dev/null <"/proc/$pgid/environ" | grep -qxF -- "$TAG" || return 1
-  fi
-  echo "$pgid"
-}
-
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
-
-# Wait until `$2...` (a command) succeeds; fail naming daemon $1 and its log after START_TIMEOUT.
-await() {
-  local name=$1 deadline=$((SECONDS + START_TIMEOUT))
-  shift
-  until "$@"; do
-    if ! running_pgid "$name" >/dev/null; then
-      die "$name exited while starting; see $DIR/$name.log"
-    fi
-    ((SECONDS < deadline)) || die "$name did not answer within ${START_TIMEOUT} s; see $DIR/$name.log"
-    sleep 0.2
-  done
-}
+# --- ports and addresses
 
 # The ports a daemon listens on (recorded at its start, else those of this environment).
 ports_of() {
@@ -91,33 +55,6 @@ ports_of() {
     slurmd) echo "$SLURMD_PORT" ;;
     munged) ;;  # a unix socket only
   esac
-}
-
-check_free() {
-  local name=$1 port
-  for port in $(ports_of "$name"); do
-    ((port > 0 && port < 65536)) || die "$name: port $port is out of range"
-    if port_open "$port"; then
-      die "$name: port $port on $HOST is in use by another program; stop it or choose other ports (SLURMCTLD_PORT, SLURMD_PORT)"
-    fi
-  done
-}
-
-# Start `$2...` in a new session (its own process group) with output to the daemon's log, and
-# record the group's id (the session leader's pid, whether or not setsid had to fork).
-launch() {
-  local name=$1
-  shift
-  : >"$DIR/$name.log"
-  chmod 600 "$DIR/$name.log"
-  # shellcheck disable=SC2016  # $$ and $@ are the new shell's
-  env "$TAG" setsid sh -c 'echo $$ >"$0"; exec "$@"' "$(pidfile "$name")" "$@" \
-    >>"$DIR/$name.log" 2>&1 </dev/null 9>&- &
-  local deadline=$((SECONDS + 5))
-  until [[ -s $(pidfile "$name") ]]; do
-    ((SECONDS < deadline)) || die "$name could not be started; see $DIR/$name.log"
-    sleep 0.05
-  done
 }
 
 # A command's prefix: run it in a UTS namespace of its own whose host name is $NODE (see the head
@@ -297,40 +234,6 @@ stop_steps() {
   mapfile -t pids < <(step_pids)
   ((${#pids[@]} == 0)) || kill -KILL "${pids[@]}" 2>/dev/null || true
   say "slurmstepd: stopped"
-}
-
-# TERM the process groups of the daemons named, KILL those left after STOP_TIMEOUT, then wait
-# until their ports are free.
-stop_groups() {
-  local name pgid port deadline i
-  local -a groups=() names=()
-  for name in "$@"; do
-    if pgid=$(running_pgid "$name"); then
-      kill -TERM -- "-$pgid" 2>/dev/null || true
-      groups+=("$pgid")
-      names+=("$name")
-    fi
-  done
-  deadline=$((SECONDS + STOP_TIMEOUT))
-  for i in "${!groups[@]}"; do
-    while kill -0 -- "-${groups[i]}" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-    if kill -0 -- "-${groups[i]}" 2>/dev/null; then
-      say "${names[i]}: still running after ${STOP_TIMEOUT} s; killing process group ${groups[i]}"
-      kill -KILL -- "-${groups[i]}" 2>/dev/null || true
-      while kill -0 -- "-${groups[i]}" 2>/dev/null; do sleep 0.1; done
-    fi
-    say "${names[i]}: stopped (process group ${groups[i]})"
-  done
-  for name in "$@"; do
-    deadline=$((SECONDS + STOP_TIMEOUT))
-    for port in $(ports_of "$name"); do
-      while port_open "$port"; do
-        ((SECONDS < deadline)) || die "$name: port $port is still in use after stopping"
-        sleep 0.1
-      done
-    done
-    rm -f "$(pidfile "$name")" "$DIR/$name.ports"
-  done
 }
 
 stop() {

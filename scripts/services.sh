@@ -32,37 +32,27 @@ BUCKET=mlflow  # MLflow's artifacts
 DVC_BUCKET=dvc  # the DVC remote `team` (.dvc/config: s3://dvc/pipeline)
 DATABASE=mlflow
 DB_USER=mlflow
-# Every process started here carries this variable: `stop` signals a recorded process group only
-# when its leader still does (a stale .pid file whose number was reused is left alone).
-TAG="PIPELINE_SERVICES_DIR=$DIR"
+PREFIX=services
+TAG="PIPELINE_SERVICES_DIR=$DIR"  # carried by every process started here (scripts/daemons.sh)
+PORT_VARS="PG_PORT, S3_PORT, MLFLOW_PORT, WEED_*_PORT; a gRPC port is 10000 above its HTTP port"
+# shellcheck source=scripts/daemons.sh
+. "$ROOT/scripts/daemons.sh"
 
-die() {
-  echo "services: error: $*" >&2
-  exit 1
-}
+# PostgreSQL gets INT: TERM is its "smart" shutdown, which waits for every client to disconnect;
+# INT is the fast one (clients cut off, a clean checkpoint). Its server processes are in process
+# groups of their own and end with their postmaster.
+stop_signal() { if [[ $1 == postgres ]]; then echo INT; else echo TERM; fi; }
 
-say() { echo "services: $*"; }
-
-# --- process groups and ports
-
-pidfile() { echo "$DIR/$1.pid"; }
-
-# The recorded process group of a service, when it is alive and is ours; nothing otherwise.
-running_pgid() {
-  local file pgid
-  file=$(pidfile "$1")
-  [[ -s $file ]] || return 1
-  read -r pgid <"$file"
-  [[ $pgid =~ ^[0-9]+$ ]] || return 1
-  kill -0 -- "-$pgid" 2>/dev/null || return 1
-  # a group whose leader has gone holds only our processes: its number is no one else's meanwhile
-  if [[ -e /proc/$pgid ]]; then
-    tr '\0' '\n' 2>/dev/null <"/proc/$pgid/environ" | grep -qxF -- "$TAG" || return 1
+# SeaweedFS leaves its gRPC unix sockets behind.
+after_stop() {
+  if [[ $1 == weed ]]; then
+    local -a leftovers
+    mapfile -t leftovers < <(weed_grpc_sockets)
+    rm -f "${leftovers[@]}"
   fi
-  echo "$pgid"
 }
 
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+# --- ports and addresses
 
 # The status line of an HTTP answer from 127.0.0.1:$1$2 (empty when nothing answers).
 http_status() {
@@ -74,19 +64,6 @@ http_status() {
   } 2>/dev/null || true
   exec 3>&- 2>/dev/null || true
   echo "${line%$'\r'}"
-}
-
-# Wait until `$2...` (a command) succeeds; fail naming service $1 and its log after START_TIMEOUT.
-await() {
-  local name=$1 deadline=$((SECONDS + START_TIMEOUT))
-  shift
-  until "$@"; do
-    if ! running_pgid "$name" >/dev/null; then
-      die "$name exited while starting; see $DIR/$name.log"
-    fi
-    ((SECONDS < deadline)) || die "$name did not answer within ${START_TIMEOUT} s; see $DIR/$name.log"
-    sleep 0.2
-  done
 }
 
 # The ports a service listens on (recorded at its start, else those of this environment).
@@ -102,32 +79,6 @@ ports_of() {
       "$((WEED_FILER_PORT + 10000))" ;;
     mlflow) echo "$MLFLOW_PORT" ;;
   esac
-}
-
-check_free() {
-  local name=$1 port
-  for port in $(ports_of "$name"); do
-    ((port > 0 && port < 65536)) || die "$name: port $port is out of range (a gRPC port is 10000 above its HTTP port)"
-    if port_open "$port"; then
-      die "$name: port $port on $HOST is in use by another program; stop it or choose other ports (PG_PORT, S3_PORT, MLFLOW_PORT, WEED_*_PORT)"
-    fi
-  done
-}
-
-# Start `$2...` in a new session (its own process group) with output to the service's log, and
-# record the group's id (the session leader's pid, whether or not setsid had to fork).
-launch() {
-  local name=$1
-  shift
-  : >"$DIR/$name.log"
-  # shellcheck disable=SC2016  # $$ and $@ are the new shell's
-  env "$TAG" setsid sh -c 'echo $$ >"$0"; exec "$@"' "$(pidfile "$name")" "$@" \
-    >>"$DIR/$name.log" 2>&1 </dev/null 9>&- &
-  local deadline=$((SECONDS + 5))
-  until [[ -s $(pidfile "$name") ]]; do
-    ((SECONDS < deadline)) || die "$name could not be started; see $DIR/$name.log"
-    sleep 0.05
-  done
 }
 
 url_of() {
@@ -346,49 +297,6 @@ start() {
   write_env
   say "ready in $((SECONDS - began)) s; to use the server, run these (or: . $DIR/env):"
   grep '^export ' "$DIR/env"
-}
-
-# TERM the process groups of the services named, KILL those left after STOP_TIMEOUT, then wait
-# until their ports are free. PostgreSQL gets INT instead: TERM is its "smart" shutdown, which
-# waits for every client to disconnect; INT is the fast one (clients cut off, a clean checkpoint).
-# Its server processes are in process groups of their own and end with their postmaster.
-stop_groups() {
-  local name pgid port deadline i signal
-  local -a groups=() names=()
-  for name in "$@"; do
-    if pgid=$(running_pgid "$name"); then
-      signal=TERM
-      [[ $name == postgres ]] && signal=INT
-      kill "-$signal" -- "-$pgid" 2>/dev/null || true
-      groups+=("$pgid")
-      names+=("$name")
-    fi
-  done
-  deadline=$((SECONDS + STOP_TIMEOUT))
-  for i in "${!groups[@]}"; do
-    while kill -0 -- "-${groups[i]}" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-    if kill -0 -- "-${groups[i]}" 2>/dev/null; then
-      say "${names[i]}: still running after ${STOP_TIMEOUT} s; killing process group ${groups[i]}"
-      kill -KILL -- "-${groups[i]}" 2>/dev/null || true
-      while kill -0 -- "-${groups[i]}" 2>/dev/null; do sleep 0.1; done
-    fi
-    say "${names[i]}: stopped (process group ${groups[i]})"
-  done
-  for name in "$@"; do
-    deadline=$((SECONDS + STOP_TIMEOUT))
-    for port in $(ports_of "$name"); do
-      while port_open "$port"; do
-        ((SECONDS < deadline)) || die "$name: port $port is still in use after stopping"
-        sleep 0.1
-      done
-    done
-    if [[ $name == weed ]]; then
-      local -a sockets
-      mapfile -t sockets < <(weed_grpc_sockets)
-      rm -f "${sockets[@]}"
-    fi
-    rm -f "$(pidfile "$name")" "$DIR/$name.ports"
-  done
 }
 
 # stop: every service; stop NAME...: those only (`stop mlflow` then `start` restarts the server)
