@@ -9,8 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.ensemble._forest import ForestClassifier
+from sklearn.ensemble import (
+    ExtraTreesClassifier,
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
 from sklearn.pipeline import Pipeline
 
 from pipeline.predictions import Predictions
@@ -41,7 +44,12 @@ class MulticlassOutputs(Outputs):
 # their labels follow from the probabilities without a second pass over the rows (the same bytes,
 # tests/models/test_outputs.py). Others (a logistic regression thresholds its decision value, an
 # MLP its output at 0.5, k-nearest neighbours take a vote) are asked for their labels.
-LABELS_FROM_PROBA = (HistGradientBoostingClassifier, ForestClassifier, CalibratedClassifierCV)
+LABELS_FROM_PROBA = (
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+    ExtraTreesClassifier,
+    CalibratedClassifierCV,
+)
 
 
 def labels_from_proba(model: Pipeline) -> bool:
