@@ -8,14 +8,20 @@ lost answer makes the retry create a second one. Each run carries a token of its
 (EXECUTION_TAG, random: it names this process's attempt, nothing in the DVC outputs), so the copies
 of a run are found by it and of a model by its source run; every copy but the one logged to is
 marked KILLED (runs) and deleted.
+
+One shared write can also lose a race: two runs logging the same dataset at once (log_inputs).
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 EXECUTION_TAG = "pipeline.execution"
+# A database's refusal of a second row with the same key (PostgreSQL, SQLite, MySQL)
+DUPLICATE_KEY = re.compile(r"duplicate key|unique constraint|duplicate entry", re.IGNORECASE)
+ATTEMPTS = 3
 
 
 def execution_token() -> str:
@@ -40,3 +46,20 @@ def drop_copies(client: Any, experiment: str, token: str, run_id: str, model_id:
     for extra in extra_models:
         client.delete_logged_model(extra)
     return len(extra_runs) + len(extra_models)
+
+
+def log_inputs(client: Any, run_id: str, inputs: list[Any]) -> None:
+    """Log dataset inputs to a run. Runs of a sweep log the same dataset (same name and digest)
+    into one experiment; when two do it at once, the server checks that the dataset is new for
+    both, one inserts it first, and the other's insert breaks a unique key (an MLflow server on
+    PostgreSQL answers BAD_REQUEST). Logging inputs is idempotent, so that one is tried again,
+    and then finds the dataset."""
+    from mlflow.exceptions import MlflowException
+
+    for attempt in range(ATTEMPTS):
+        try:
+            client.log_inputs(run_id, inputs)
+            return
+        except MlflowException as error:
+            if attempt == ATTEMPTS - 1 or not DUPLICATE_KEY.search(str(error)):
+                raise

@@ -26,7 +26,7 @@ from pipeline.tracking.model import log_model
 from pipeline.tracking.owner import OWNER_TAG, identity
 from pipeline.tracking.quiet import quiet
 from pipeline.tracking.relocate import follow_project
-from pipeline.tracking.retried import EXECUTION_TAG, drop_copies, execution_token
+from pipeline.tracking.retried import EXECUTION_TAG, drop_copies, execution_token, log_inputs
 from pipeline.tracking.secrets import redact_uri
 from pipeline.tracking.store import experiment_id, probe, store_lock
 
@@ -72,7 +72,7 @@ def log_in(client: Any, contents: RunContents, target: Target) -> Logged:
         run = mlflow.start_run(experiment_id=experiment, run_name=contents.name, tags=tags)
         mlflow.log_params(contents.params)
         inputs = [dataset_input(split) for split in contents.splits]
-        client.log_inputs(run.info.run_id, inputs)
+        log_inputs(client, run.info.run_id, inputs)
         info = log_model(contents.model, contents.model_name, contents.model_inputs)
         mlflow.log_metrics(contents.metrics, model_id=info.model_id)
         upload(client, run.info.run_id, artifact_files(contents.artifacts))

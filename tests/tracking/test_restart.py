@@ -2,7 +2,8 @@
 first run creation, model creation and metric batch are lost after the server acted, and the
 MLflow server is restarted (scripts/services.sh stop mlflow, then start) when the first artifact
 upload arrives. Read back from the server itself: one complete run, every param, metric (each
-once), artifact on S3 and the model; the copies the retries made are deleted. Slow (services
+once), artifact on S3 and the model; the copies the retries made are deleted. And runs that log
+the same dataset at once all get it. Slow (services
 start and stop in about 30 s, the server restart takes a few seconds)."""
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ import psycopg2
 import pytest
 from helpers import ROOT, all_runs, artifact_files, run_stages
 from mlflow import MlflowClient
-from mlflow.entities import LoggedModelStatus, ViewType
+from mlflow.entities import Dataset, DatasetInput, LoggedModelStatus, ViewType
 from proxy import Faults, faulty_proxy
 from services import BUCKET, OVERRIDES, Services, script, services
 
 from pipeline.stages import track
-from pipeline.tracking.retried import EXECUTION_TAG
+from pipeline.tracking.retried import EXECUTION_TAG, log_inputs
 
 __all__ = ["services"]  # the fixture
 
@@ -122,3 +123,34 @@ def test_a_server_restart_and_lost_answers_lose_nothing_and_duplicate_nothing(
             assert cursor.fetchall() == [("active", "FINISHED"), ("deleted", "KILLED")]
     finally:
         connection.close()
+
+
+@pytest.mark.slow
+def test_runs_logging_the_same_dataset_at_once_all_get_it(services: Services) -> None:
+    """Four runs of a sweep log the same new dataset at the same moment, ten times over: on the
+    server one insert wins and the others break PostgreSQL's unique key (9 rounds in 10 with
+    MLflow's own log_inputs); retried.log_inputs gives every run its input."""
+    client = MlflowClient(services.tracking_uri)
+    experiment = client.create_experiment("same-dataset-at-once")
+    for round_ in range(10):
+        runs = [client.create_run(experiment).info.run_id for _ in range(4)]
+        dataset = Dataset(name="train", digest=f"digest-{round_}", source_type="local",
+                          source="{}")  # fmt: skip
+        barrier, errors = threading.Barrier(len(runs)), []
+
+        def log(run_id: str, dataset: Dataset = dataset, barrier=barrier, errors=errors) -> None:
+            barrier.wait()
+            try:
+                log_inputs(client, run_id, [DatasetInput(dataset, [])])
+            except Exception as error:  # noqa: BLE001 (collected, asserted below)
+                errors.append(error)
+
+        threads = [threading.Thread(target=log, args=(run_id,)) for run_id in runs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        for run_id in runs:
+            (found,) = client.get_run(run_id).inputs.dataset_inputs
+            assert found.dataset.digest == f"digest-{round_}"
