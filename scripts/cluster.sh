@@ -183,7 +183,7 @@ write_env() {
 }
 
 start() {
-  local name pgid began=$SECONDS
+  local began=$SECONDS
   check_machine
   mkdir -p "$DIR/state" "$DIR/spool"
   chmod 700 "$DIR/state" "$DIR/spool"
@@ -192,16 +192,7 @@ start() {
     rm -f "$DIR/slurmctld.ports" "$DIR/slurmd.ports"
     write_conf
   fi
-  for name in "${DAEMONS[@]}"; do
-    if pgid=$(running_pgid "$name"); then
-      say "$name: already running at $(address_of "$name") (process group $pgid)"
-      continue
-    fi
-    rm -f "$(pidfile "$name")" "$DIR/$name.ports"
-    check_free "$name"
-    "start_$name"
-    say "$name: started at $(address_of "$name") (process group $(running_pgid "$name"), log $DIR/$name.log)"
-  done
+  start_each address_of "${DAEMONS[@]}"
   write_env
   say "ready in $((SECONDS - began)) s: $(sinfo -h -o '%D node, %c CPUs, partition %P (%a)' | tr -d '*'); to use it, run this (or: . $DIR/env):"
   grep '^export ' "$DIR/env"

@@ -8,8 +8,8 @@
 #                   when its leader still carries it (a reused pid is left alone)
 #   PORT_VARS       the variables that choose the ports, for the message of a port in use
 #   START_TIMEOUT, STOP_TIMEOUT   seconds
-# and defining `ports_of NAME` (its TCP ports). They may define `stop_signal NAME` (TERM) and
-# `after_stop NAME` (nothing) before calling stop_groups.
+# and defining `ports_of NAME` (its TCP ports) and, for start_each, `start_NAME`. They may define
+# `stop_signal NAME` (TERM) and `after_stop NAME` (nothing) before calling stop_groups.
 
 die() {
   echo "$PREFIX: error: $*" >&2
@@ -75,6 +75,23 @@ await() {
     fi
     ((SECONDS < deadline)) || die "$name did not answer within ${START_TIMEOUT} s; see $DIR/$name.log"
     sleep 0.2
+  done
+}
+
+# Start each daemon named that is not running: `start_NAME` after a check that its ports are
+# free; `$1` is the function that prints a daemon's address for the messages.
+start_each() {
+  local address_of=$1 name pgid
+  shift
+  for name in "$@"; do
+    if pgid=$(running_pgid "$name"); then
+      say "$name: already running at $("$address_of" "$name") (process group $pgid)"
+      continue
+    fi
+    rm -f "$(pidfile "$name")" "$DIR/$name.ports"
+    check_free "$name"
+    "start_$name"
+    say "$name: started at $("$address_of" "$name") (process group $(running_pgid "$name"), log $DIR/$name.log)"
   done
 }
 

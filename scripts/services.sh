@@ -282,18 +282,9 @@ write_env() {
 }
 
 start() {
-  local name pgid began=$SECONDS
+  local began=$SECONDS
   credentials
-  for name in "${SERVICES[@]}"; do
-    if pgid=$(running_pgid "$name"); then
-      say "$name: already running at $(url_of "$name") (process group $pgid)"
-      continue
-    fi
-    rm -f "$(pidfile "$name")" "$DIR/$name.ports"
-    check_free "$name"
-    "start_$name"
-    say "$name: started at $(url_of "$name") (process group $(running_pgid "$name"), log $DIR/$name.log)"
-  done
+  start_each url_of "${SERVICES[@]}"
   write_env
   say "ready in $((SECONDS - began)) s; to use the server, run these (or: . $DIR/env):"
   grep '^export ' "$DIR/env"

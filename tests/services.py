@@ -55,9 +55,12 @@ class Services:
         return {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
 
 
-def script(command: str, env: dict[str, str], *names: str) -> subprocess.CompletedProcess:
+def script(
+    command: str, env: dict[str, str], *names: str, path: Path = SCRIPT
+) -> subprocess.CompletedProcess:
+    """Run scripts/services.sh (or the script at `path`) with `command` and `names`."""
     return subprocess.run(
-        [str(SCRIPT), command, *names], env=env, capture_output=True, text=True, timeout=300
+        [str(path), command, *names], env=env, capture_output=True, text=True, timeout=300
     )
 
 

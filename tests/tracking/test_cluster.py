@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, all_runs, copy_repository, sh
 from mlflow import MlflowClient
-from services import Services, bindable, listeners, listening, log_tail, services
+from services import Services, bindable, listeners, listening, log_tail, script, services
 
 from tools.check_repro import environment
 
@@ -53,10 +53,7 @@ class Cluster:
 
 
 def cluster_script(command: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(SCRIPTS / "cluster.sh"), command], env=env, capture_output=True, text=True,
-        timeout=300,
-    )  # fmt: skip
+    return script(command, env, path=SCRIPTS / "cluster.sh")
 
 
 def two_free_ports() -> dict[str, int]:
