@@ -22,7 +22,7 @@ from pipeline.stats import jackknife as jk
 from pipeline.stats.intervals import Jackknife
 from pipeline.stats.passes import ranking
 from pipeline.stats.replicates import model_replicates
-from pipeline.stats.resample import multinomial_cells, multiplicities, replicate_keys, strata
+from pipeline.stats.resample import multiplicities, nested_cells, replicate_keys, strata
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,12 @@ def _passes(
     return layout, orders, np.stack([flags for _, flags in ranked])
 
 
-def cell_rng(seed: int) -> np.random.Generator:
-    """The generator of the cell draws: a child of the seed, apart from the row multiplicities."""
-    return np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+def cell_rngs(seed: int, models: int) -> list[np.random.Generator]:
+    """The generators of the cell draws, one per model (resample.nested_cells): children of one
+    child of the seed, apart from the row multiplicities; the first model's is the same
+    whatever the number of models."""
+    cells = np.random.SeedSequence(seed).spawn(1)[0]
+    return [np.random.default_rng(child) for child in cells.spawn(models)]
 
 
 def layout_rows(y_true: np.ndarray, answers: Sequence[Answers], task: str, classes: list | None):
@@ -130,7 +133,7 @@ def metric_replicates(
     codes = np.stack([truth, *(class_index(a.y_pred, labels, "y_pred") for a in answers)], 1)
     cells, counts = cm.joint_cells(codes)
     drawn = cm.confusions(
-        cells, multinomial_cells(counts[None], n_boot, cell_rng(seed))[:, 0], len(labels)
+        cells, nested_cells(cells, counts, n_boot, cell_rngs(seed, m)), len(labels)
     )
     if task == "binary":
         out = cm.binary_counts(drawn)

@@ -247,3 +247,35 @@ def multinomial_cells(cells: np.ndarray, n_boot: int, rng: np.random.Generator) 
     sizes = cells.sum(axis=-1)
     proportions = cells / np.maximum(sizes, 1)[:, None]
     return rng.multinomial(sizes, proportions, size=(n_boot, len(sizes)))
+
+
+def nested_cells(
+    cells: np.ndarray, counts: np.ndarray, n_boot: int, rngs: list[np.random.Generator]
+) -> np.ndarray:
+    """(n_boot, cells) replicates of the counts of joint cells (cells, columns: the rows' codes,
+    sorted as np.unique sorts them) when all `counts.sum()` rows are drawn with replacement.
+
+    The same distribution as one multinomial over the joint cells, drawn column by column: the
+    cells of the first two columns with rngs[0], then each of those split among the values of the
+    third column with rngs[1] (a multinomial given its drawn count), and so on; one generator
+    per column after the second. So the draws of the first two columns (the truth and the model)
+    depend only on them: what a later column (a baseline) predicts cannot move them.
+    """
+    n = int(counts.sum())
+    parents, of_parent = np.unique(cells[:, :2], axis=0, return_inverse=True)
+    parent_counts = np.bincount(of_parent.ravel(), weights=counts, minlength=len(parents))
+    drawn = rngs[0].multinomial(n, parent_counts / max(n, 1), size=n_boot)
+    for column in range(3, cells.shape[1] + 1):
+        kids, of_kid = np.unique(cells[:, :column], axis=0, return_inverse=True)
+        kid_counts = np.bincount(of_kid.ravel(), weights=counts, minlength=len(kids))
+        kid_parent = np.unique(kids[:, :-1], axis=0, return_inverse=True)[1].ravel()
+        split = np.zeros((n_boot, len(kids)), dtype=np.int64)
+        for parent in range(len(parent_counts)):
+            members = np.flatnonzero(kid_parent == parent)
+            if len(members) == 1:
+                split[:, members[0]] = drawn[:, parent]
+            else:
+                shares = kid_counts[members] / kid_counts[members].sum()
+                split[:, members] = rngs[column - 2].multinomial(drawn[:, parent], shares)
+        drawn, parent_counts = split, kid_counts
+    return drawn

@@ -13,14 +13,14 @@ from sklearn import metrics as skm
 from pipeline.models import confusion as cm
 from pipeline.models.intervals import (
     Answers,
-    cell_rng,
+    cell_rngs,
     class_index,
     metric_jackknife,
     metric_replicates,
     replicate_counts,
 )
 from pipeline.stats.intervals import intervals
-from pipeline.stats.resample import multinomial_cells
+from pipeline.stats.resample import nested_cells
 
 TOL = 1e-12
 CLASSES = ["a", "b", "c", "d"]
@@ -93,7 +93,7 @@ def test_count_metrics_equal_scikit_learn_on_the_drawn_cells(task: str) -> None:
     found = metric_replicates(y, answers, task, CLASSES if task != "binary" else None, 30, 5)
     codes = np.stack([class_index(v, labels, "") for v in [y] + [a.y_pred for a in answers]], 1)
     cells, counts = cm.joint_cells(codes)
-    drawn = multinomial_cells(counts[None], 30, cell_rng(5))[:, 0]
+    drawn = nested_cells(cells, counts, 30, cell_rngs(5, len(answers)))
     values = np.array(labels)
     for b in (0, 29):
         rows = np.repeat(cells, drawn[b], axis=0)  # the replicate's rows, one per draw
@@ -112,6 +112,27 @@ def test_count_metrics_equal_scikit_learn_on_the_drawn_cells(task: str) -> None:
                                                  zero_division=np.nan)  # fmt: skip
             for name, value in expected.items():
                 assert found[name][b, m] == pytest.approx(value, abs=TOL, nan_ok=True), name
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass"])
+def test_a_baseline_cannot_move_the_models_count_replicates(task: str) -> None:
+    """The model's count metrics are drawn from its own cells: the same alone, beside a
+    baseline, and beside that baseline with a tenth of its predictions changed."""
+    y, (model, baseline) = binary_case(500) if task == "binary" else multiclass_case(500)
+    classes = None if task == "binary" else CLASSES
+    changed = baseline.y_pred.copy()
+    flip = np.arange(0, len(y), 10)
+    changed[flip] = 1 - changed[flip] if task == "binary" else np.roll(changed[flip], 1)
+    assert not np.array_equal(changed, baseline.y_pred)
+    other = Answers(changed, baseline.y_score, baseline.proba)
+    alone, beside, beside_changed = (
+        metric_replicates(y, answers, task, classes, 200, 11)
+        for answers in ([model], [model, baseline], [model, other])
+    )
+    for name in ("accuracy", "balanced_accuracy", "f1_macro" if classes else "f1"):
+        assert np.array_equal(alone[name][:, 0], beside[name][:, 0]), name
+        assert np.array_equal(beside[name][:, 0], beside_changed[name][:, 0]), name
+    assert not np.array_equal(beside["accuracy"][:, 1], beside_changed["accuracy"][:, 1])
 
 
 def test_the_distribution_matches_a_slow_row_resampling_bootstrap() -> None:

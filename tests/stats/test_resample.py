@@ -15,7 +15,13 @@ from scipy import stats
 
 from pipeline.stats import passes, replicates, resample
 from pipeline.stats.replicates import model_replicates
-from pipeline.stats.resample import draw, multiplicities, replicate_keys, strata
+from pipeline.stats.resample import (
+    draw,
+    multiplicities,
+    nested_cells,
+    replicate_keys,
+    strata,
+)
 
 SIZES = [1, 2, 3, 100, 511, 512, 513, 5000, 70000]
 
@@ -119,3 +125,29 @@ def test_kernels_have_no_fused_multiply_add() -> None:
 def test_a_wrapped_count_is_refused() -> None:
     with pytest.raises(OverflowError, match="256 times"):
         resample.check_total(np.array([[255, 256]]), np.array([255, 512]))
+
+
+def test_nested_cells_have_the_law_of_one_multinomial_over_the_joint_cells() -> None:
+    """Drawn column by column, the joint cells' counts keep the multinomial's means, variances
+    and covariances (n p, n p (1 - p), -n p q), and every replicate draws every row."""
+    cells = np.array([[0, 0, 0], [0, 0, 1], [0, 1, 1], [1, 0, 0], [1, 1, 0], [1, 1, 1]])
+    counts = np.array([7, 3, 5, 2, 9, 4])
+    n, n_boot = int(counts.sum()), 40_000
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(3).spawn(2)]
+    drawn = nested_cells(cells, counts, n_boot, rngs)
+    assert drawn.shape == (n_boot, len(cells))
+    assert (drawn.sum(axis=1) == n).all()
+    p = counts / n
+    expected = n * (np.diag(p) - np.outer(p, p))
+    assert np.abs(drawn.mean(axis=0) - n * p).max() < 5 * np.sqrt(
+        expected.diagonal().max() / n_boot
+    )
+    assert np.allclose(np.cov(drawn, rowvar=False), expected, atol=0.06 * expected.max())
+    # the first two columns' cells come from the first generator alone
+    first = np.random.default_rng(np.random.SeedSequence(3).spawn(1)[0])
+    pairs = (
+        np.array([10, 5, 2, 13]) / n
+    )  # cells (0,0), (0,1), (1,0), (1,1) of the first two columns
+    again = first.multinomial(n, pairs, size=n_boot)
+    assert np.array_equal(drawn[:, :2].sum(axis=1), again[:, 0])
+    assert np.array_equal(drawn[:, 4:].sum(axis=1), again[:, 3])
