@@ -71,3 +71,12 @@ def project_out(columns: np.ndarray, basis: np.ndarray) -> np.ndarray:
         for u in q:
             residuals -= dot(residuals, u)[:, None] * u
     return residuals
+
+
+def significant(values: np.ndarray, digits: int) -> np.ndarray:
+    """`values` rounded to `digits` significant digits by Python's correctly rounded decimal
+    formatting (numpy's log10 and power may differ in their last bit between CPUs): a value
+    whose last bits moved with the BLAS kernel is the same after it, unless it lies within those
+    bits of a rounding boundary."""
+    rounded = [float(f"{v:.{digits}g}") for v in np.asarray(values, np.float64).ravel().tolist()]
+    return np.array(rounded, dtype=np.float64).reshape(np.shape(values))

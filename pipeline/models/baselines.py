@@ -18,15 +18,20 @@ from pipeline.data.features import FeaturesConfig
 from pipeline.errors import ConfigError
 from pipeline.models.build import make_preprocessor
 from pipeline.schema import Schema
+from pipeline.sums import significant
 
 BASELINES = ("majority", "linear")
-# lbfgs converges on Adult (101 columns after one-hot) in 74 iterations, about 1.5 s on one
-# core; 1000 leaves room for harder data without a ConvergenceWarning.
+# The logistic baseline is fitted by SAG, whose sums are scikit-learn's own loops, not BLAS: the
+# same bits whatever the BLAS kernel. lbfgs goes through BLAS, whose last bits differ between CPU kernels,
+# and on wide data its iterations amplify them into other predictions (MNIST's 784 pixels: it
+# stopped after 174 to 260 iterations, and 3 of the 10,000 test digits changed class).
+# SAG reaches LOGISTIC_TOL in 150 epochs on MNIST (105 s on one core; lbfgs took 47 s).
+# (Fed a sparse matrix, SAG damps its intercept's steps and stops far from the optimum.)
+LOGISTIC_TOL = 1e-3
 LOGISTIC_MAX_ITER = 1000
-# The linear baseline is fitted through BLAS (lbfgs, Cholesky), whose last bits differ between
-# CPU kernels, and lbfgs's iterations amplify them to about 1e-12. Its coefficients are rounded to
-# this many significant digits, so that every machine scores the same model and writes the same
-# baselines.json; a change of 1e-6 in a baseline is far below its interval.
+# Ridge's Cholesky solve goes through BLAS and differs between kernels by about 1e-14: the
+# baselines' coefficients are rounded to this many significant digits, so that every machine scores
+# the same model and writes the same baselines.json; a change of 1e-6 is far below its interval.
 COEFFICIENT_DIGITS = 6
 
 
@@ -39,7 +44,9 @@ def baseline_estimator(name: str, task: str, seed: int) -> BaseEstimator:
     if name == "linear":
         if regression:
             return Ridge(random_state=seed)
-        return LogisticRegression(max_iter=LOGISTIC_MAX_ITER, random_state=seed)
+        return LogisticRegression(
+            solver="sag", tol=LOGISTIC_TOL, max_iter=LOGISTIC_MAX_ITER, random_state=seed
+        )
     raise ConfigError(f"evaluate.baselines names {name!r}; use {', '.join(BASELINES)}")
 
 
@@ -48,12 +55,13 @@ def fit_baselines(
 ) -> dict[str, Pipeline]:
     """Each named baseline fitted on the training frame as a Pipeline that takes the raw feature
     columns like the model does: the linear one behind the model's preprocessing, with numeric
-    scaling on (it needs it); the majority one alone, as it never looks at a feature. Cores are
-    the caller's: fit inside `threads.cores`."""
+    scaling on (it needs it: the features' own to [0, 1], else standard scores); the majority one
+    alone, as it never looks at a feature. Cores are the caller's: fit inside `threads.cores`."""
     names = list(names)
     for name in names:
         baseline_estimator(name, schema.task, seed)  # an unknown name fails before any fit
-    scaled = dataclasses.replace(features, scale="standard")
+    scale = "minmax" if features.scale == "minmax" else "standard"
+    scaled = dataclasses.replace(features, scale=scale)
     fitted = {}
     for name in names:
         steps = [] if name == "majority" else [("preprocess", make_preprocessor(schema, scaled))]
@@ -68,8 +76,7 @@ def settled(pipeline: Pipeline) -> Pipeline:
     estimator = pipeline.steps[-1][1]
     for name in ("coef_", "intercept_"):
         if isinstance(value := getattr(estimator, name, None), np.ndarray):
-            rounded = [float(f"{v:.{COEFFICIENT_DIGITS}g}") for v in value.ravel()]
-            setattr(estimator, name, np.array(rounded).reshape(value.shape))
+            setattr(estimator, name, significant(value, COEFFICIENT_DIGITS))
         elif isinstance(value, float):
-            setattr(estimator, name, float(f"{value:.{COEFFICIENT_DIGITS}g}"))
+            setattr(estimator, name, float(significant(np.array(value), COEFFICIENT_DIGITS)))
     return pipeline
