@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from pipeline.data.synthetic import make_synthetic
 from pipeline.explain.dependence import (
+    CURVE_DIGITS,
     ICE_JSON_LINES,
     MISSING_LABEL,
     Dependence,
@@ -32,7 +33,8 @@ from pipeline.io import dumps_json
 
 NUMERIC = ["x1", "x2", "age"]
 CATEGORICAL = ["color", "region"]
-TIGHT = {"rtol": 0, "atol": 1e-12}
+# the curves keep CURVE_DIGITS significant digits: half a unit of the last, relative
+TIGHT = {"rtol": 0.5 * 10.0 ** (1 - CURVE_DIGITS) * (1 + 1e-9), "atol": 0}
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -112,7 +114,7 @@ def test_missing_values_of_a_categorical_column_are_a_level_of_their_own(model: 
     np.testing.assert_allclose(color.average, oracle["average"], **TIGHT)
     unknown = inputs.assign(color=np.nan)  # the missing level: every row without a colour
     assert color.average[0, -1] == pytest.approx(
-        model.predict_proba(unknown)[:, 1].mean(), abs=1e-12
+        model.predict_proba(unknown)[:, 1].mean(), rel=TIGHT["rtol"]
     )
     with pytest.raises(ValueError, match="mixed data types"):  # what sklearn does alone
         partial_dependence(model, inputs, ["color"], categorical_features=["color"])
@@ -148,7 +150,7 @@ def test_multiclass_gives_one_row_per_class_equal_to_sklearn() -> None:
                                 kind="average", method="brute")  # fmt: skip
     assert found.outputs == ["setosa", "versicolor", "virginica"]
     np.testing.assert_allclose(found.average, oracle["average"], **TIGHT)
-    np.testing.assert_allclose(found.average.sum(axis=0), 1.0, atol=1e-12)  # probabilities
+    np.testing.assert_allclose(found.average.sum(axis=0), 1.0, atol=1e-5)  # probabilities
     assert found.average[0, 0] > found.average[0, -1] + 0.15  # setosa: short petals
     assert found.average[2, -1] > found.average[2, 0] + 0.15  # virginica: long ones
 
