@@ -9,6 +9,8 @@ stage's results and its one-line errors are unaffected.
 
 from __future__ import annotations
 
+import functools
+import math
 import os
 import sys
 import threading
@@ -33,12 +35,22 @@ def mode() -> str:
     return "lines"
 
 
+@functools.cache
 def every() -> float:
-    """Seconds between two progress lines in a log."""
-    try:
-        return max(float(os.environ.get("PIPELINE_PROGRESS_EVERY", EVERY)), 0.1)
-    except ValueError:
+    """Seconds between two progress lines in a log (at least 0.1); a value that is not a positive
+    number of seconds is named in a warning, once, and EVERY is used."""
+    given = os.environ.get("PIPELINE_PROGRESS_EVERY")
+    if given is None:
         return EVERY
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        line(f"warning: PIPELINE_PROGRESS_EVERY is {given!r}, not a positive number of seconds; "
+             f"progress lines come every {EVERY:g} s")  # fmt: skip
+        return EVERY
+    return max(seconds, 0.1)
 
 
 def line(text: str) -> None:

@@ -112,3 +112,13 @@ def test_a_stage_that_fails_prints_no_accounting() -> None:
                            cwd=ROOT)  # fmt: skip
     assert found.returncode == 2 and found.stdout == ""
     assert found.stderr == "error: ConfigError: x is wrong; set y\n"
+
+
+def test_an_invalid_interval_is_named_once_and_the_default_used() -> None:
+    for given in ("ten", "0", "nan"):
+        out, err = run(terminal=False, PIPELINE_PROGRESS_EVERY=given)
+        assert out == "done\n"
+        assert err.splitlines() == [
+            f"warning: PIPELINE_PROGRESS_EVERY is {given!r}, not a positive number of seconds; "
+            "progress lines come every 10 s"
+        ], err
