@@ -13,8 +13,8 @@ So one check covers "two clean runs", "any number of cores" and "another machine
 table of every output file with its SHA-256 in each run; exits 1 if any differs or is missing.
 
 One kind of output is allowed to differ between kernels, by name: the fitted model, whose
-floating-point sums go through BLAS when the estimator uses it (logistic regression, SVM), and the
-test-split predictions made with it. Those are compared by what they mean: the two runs'
+floating-point sums go through BLAS when the estimator uses it (logistic regression, SVM, MLP),
+and the test-split predictions made with it. Those are compared by what they mean: the two runs'
 predictions must have the same labels and scores within SCORE_TOLERANCE. Everything computed
 from them (metrics, fairness, report) must still be byte-identical. The other, with dp.epsilons
 set, is the dp stage's private releases, whose noise no seed reaches (tools/repro_dp.py).
