@@ -22,9 +22,9 @@ from pipeline.sums import significant
 
 BASELINES = ("majority", "linear")
 # The logistic baseline is fitted by SAG, whose sums are scikit-learn's own loops, not BLAS: the
-# same bits whatever the BLAS kernel. lbfgs goes through BLAS, whose last bits differ between CPU kernels,
-# and on wide data its iterations amplify them into other predictions (MNIST's 784 pixels: it
-# stopped after 174 to 260 iterations, and 3 of the 10,000 test digits changed class).
+# same bits whatever the BLAS kernel. lbfgs goes through BLAS, whose last bits differ between CPU
+# kernels, and on wide data its iterations amplify them into other predictions (MNIST's 784
+# pixels: it stopped after 174 to 260 iterations, and 3 of the 10,000 test digits changed class).
 # SAG reaches LOGISTIC_TOL in 150 epochs on MNIST (105 s on one core; lbfgs took 47 s).
 # (Fed a sparse matrix, SAG damps its intercept's steps and stops far from the optimum.)
 LOGISTIC_TOL = 1e-3

@@ -44,7 +44,7 @@ class EvaluateConfig:
     ci_level: float
     ci_method: str  # percentile or bca
     baselines: tuple[str, ...]
-    train_rows: int | None = None  # training rows scored for train/ (a seeded sample); None: all
+    train_rows: int | None = None  # training rows for the baselines and train/ (a seeded sample)
 
     def __post_init__(self) -> None:
         check_bootstrap("evaluate", self.n_boot, self.ci_level)

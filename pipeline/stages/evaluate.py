@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipeline.config import load_config
 from pipeline.data.features import FeaturesConfig
+from pipeline.data.sample import sample_rows
 from pipeline.errors import run_stage
 from pipeline.io import read_pickle, write_csv, write_json
 from pipeline.models.baselines import fit_baselines
@@ -26,7 +27,8 @@ def main() -> None:
     features = config.section(FeaturesConfig, "features")
     schema = read_schema(config.paths.schema)
     model = read_pickle(config.paths.model)
-    train = pd.read_parquet(config.paths.train)
+    # the baselines are fitted, and the train/ metrics scored, on at most train_rows of the split
+    train = sample_rows(pd.read_parquet(config.paths.train), settings.train_rows, config.seed)
     test = pd.read_parquet(config.paths.test)
     with cores(config.n_jobs), working(f"evaluate: fitting the baselines on {len(train):,} rows"):
         baselines = fit_baselines(train, schema, features, settings.baselines, config.seed)

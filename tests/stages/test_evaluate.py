@@ -6,8 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline.config import load_config
+from pipeline.data.features import FeaturesConfig
+from pipeline.data.sample import sample_rows
 from pipeline.io import read_json, read_pickle
+from pipeline.models.baselines import fit_baselines
 from pipeline.models.evaluation import Metrics
+from pipeline.models.metrics import score
+from pipeline.models.outputs import model_outputs
 from pipeline.predictions import Predictions
 from pipeline.schema import read_schema
 
@@ -64,3 +70,23 @@ def test_a_perceptron_has_no_probability_metrics_and_no_calibration_plot(stages,
     )
     plots = sorted(p.name for p in (folder / "reports/plots/evaluate").iterdir())
     assert plots == ["confusion.csv", "precision_recall.csv", "roc.csv"]
+
+
+def test_the_baselines_are_fitted_on_the_sample_of_train_rows(stages) -> None:
+    folder = stages(
+        ["dataset=synthetic", "dataset.n_rows=1000", "evaluate.train_rows=300"],
+        ["ingest", "features", "train", "evaluate"],
+    )
+    metrics = Metrics.from_json(read_json(folder / "reports/metrics.json"))
+    assert metrics.value("train", "n_rows") == 300
+    config = load_config(folder / "params.yaml")
+    schema = read_schema(folder / "data/features/schema.json")
+    train = pd.read_parquet(folder / "data/features/train.parquet")
+    test = pd.read_parquet(folder / "data/features/test.parquet")
+    features = config.section(FeaturesConfig, "features")
+    sample = sample_rows(train, 300, config.seed)
+    baselines = Metrics.from_json(read_json(folder / "reports/baselines.json"))
+    for rows, same in ((sample, True), (train, False)):
+        linear = fit_baselines(rows, schema, features, ["linear"], config.seed)["linear"]
+        found = score(model_outputs(linear, test, schema))
+        assert (baselines.value("linear", "log_loss") == pytest.approx(found["log_loss"])) is same
