@@ -236,7 +236,7 @@ def test_a_few_near_constant_columns_are_named_one_by_one() -> None:
 
 
 def test_fast_counts_and_duplicates_agree_with_pandas() -> None:
-    from pipeline.data.wide import column_counts, duplicate_fraction
+    from pipeline.data.wide import Counts, column_counts, duplicate_fraction
 
     rng = np.random.default_rng(2)
     data = pd.DataFrame(rng.integers(0, 3, (500, 4)).astype(np.uint8), columns=list("abcd"))
@@ -250,3 +250,24 @@ def test_fast_counts_and_duplicates_agree_with_pandas() -> None:
     assert duplicate_fraction(integers) == pytest.approx(integers.duplicated().mean(), abs=0)
     assert duplicate_fraction(data) == pytest.approx(data.duplicated().mean(), abs=0)
     assert duplicate_fraction(integers.iloc[:0]) == 0.0
+    # floats: -0.0 equals 0.0 and missing values equal each other, as for pandas
+    floats = pd.DataFrame({"g": rng.choice([0.0, -0.0, 1.5, np.nan, float("-nan")], 500),
+                           "h": rng.choice(["x", None, np.nan], 500),
+                           "i": rng.integers(0, 4, 500)})  # fmt: skip
+    floats.loc[:9, "g"] = [0.5 + i / 3 for i in range(10)]  # unique values
+    for name in floats.columns:
+        counts = column_counts(floats[name])
+        expected = floats[name].value_counts()
+        assert (counts.unique, counts.top, counts.present) == (
+            floats[name].nunique(),
+            expected.max(),
+            expected.sum(),
+        ), name
+    assert floats.duplicated().mean() > 0.5
+    assert duplicate_fraction(floats) == pytest.approx(floats.duplicated().mean(), abs=0)
+    assert duplicate_fraction(floats.iloc[:10]) == 0.0
+    assert column_counts(pd.Series([np.nan, np.nan])) == Counts(0, 0, 0)
+    payload = np.frombuffer(np.uint64(0x7FF8000000000001).tobytes(), np.float64)[0]  # another NaN
+    pairs = pd.DataFrame({"g": [0.0, -0.0, np.nan, payload, 1.0], "h": ["a", "a", "b", "b", "c"]})
+    assert pairs.duplicated().tolist() == [False, True, False, True, False]
+    assert duplicate_fraction(pairs) == 0.4
