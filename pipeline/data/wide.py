@@ -39,10 +39,11 @@ def column_counts(values: pd.Series) -> Counts:
             array = array[~np.isnan(array)]
         if len(array) == 0:
             return Counts(0, 0, 0)
-        low, high = array.min(), array.max()
-        if values.dtype.kind != "f" and int(high) - int(low) < BINCOUNT_RANGE:
-            counts = np.bincount((array - low).astype(np.intp), minlength=1)
-            return Counts(int(np.count_nonzero(counts)), int(counts.max()), len(array))
+        if values.dtype.kind != "f":
+            low = array.min()
+            if int(array.max()) - int(low) < BINCOUNT_RANGE:
+                counts = np.bincount((array - low).astype(np.intp), minlength=1)
+                return Counts(int(np.count_nonzero(counts)), int(counts.max()), len(array))
         ordered = np.sort(array)
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])  # -0.0 == 0.0
         runs = np.diff(np.r_[starts, len(ordered)])

@@ -12,7 +12,6 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from pipeline.config import check_bootstrap
-from pipeline.data.sample import sample_rows
 from pipeline.errors import ConfigError
 from pipeline.io import FLOAT_DIGITS
 from pipeline.models.baselines import BASELINES
@@ -185,13 +184,14 @@ def evaluate(
     seed: int,
     n_jobs: int = 1,
 ) -> Evaluation:
-    """Score the model on both splits (the training rows: at most `config.train_rows`, a seeded
-    sample), with intervals on the test rows, and the baselines on the same test rows. The model
+    """Score the model on both splits, with intervals on the test rows, and the baselines on the
+    same test rows. `train` is the training rows to score (the stage passes at most
+    `config.train_rows` of them, the seeded sample the baselines were fitted on). The model
     runs on `n_jobs` cores where its outputs do not depend on the thread count (threads.py), the
     baselines on one."""
     with cores(n_jobs if thread_independent(model) else 1):
         on_test = model_outputs(model, test, schema)
-        on_train = model_outputs(model, sample_rows(train, config.train_rows, seed), schema)
+        on_train = model_outputs(model, train, schema)
     with cores(1):
         on_baselines = [model_outputs(fitted, test, schema) for fitted in baselines.values()]
     scored = paired_scores([on_test, *on_baselines], schema, config, seed)
