@@ -7,7 +7,8 @@ same value, a tag, a dataset input. Two are not: creating a run and creating a l
 lost answer makes the retry create a second one. Each run carries a token of its execution
 (EXECUTION_TAG, random: it names this process's attempt, nothing in the DVC outputs), so the copies
 of a run are found by it and of a model by its source run; every copy but the one logged to is
-marked KILLED (runs) and deleted.
+marked KILLED (runs) and deleted. The token also finds the run that a stop inside
+`mlflow.start_run` created but left inactive, so that it is closed (close_open).
 
 One shared write can also lose a race: two runs logging the same dataset at once (log_inputs).
 """
@@ -46,6 +47,15 @@ def drop_copies(client: Any, experiment: str, token: str, run_id: str, model_id:
     for extra in extra_models:
         client.delete_logged_model(extra)
     return len(extra_runs) + len(extra_models)
+
+
+def close_open(client: Any, experiment: str, token: str, status: str) -> None:
+    """Mark `status` every run of this execution still RUNNING: a stop that lands inside
+    `mlflow.start_run`, after the store created the run but before it became the active run,
+    leaves a run that nothing else would close."""
+    query = f"tags.`{EXECUTION_TAG}` = '{token}' and attributes.status = 'RUNNING'"
+    for run in client.search_runs([experiment], query):
+        client.set_terminated(run.info.run_id, status)
 
 
 def log_inputs(client: Any, run_id: str, inputs: list[Any]) -> None:

@@ -26,7 +26,13 @@ from pipeline.tracking.model import log_model
 from pipeline.tracking.owner import OWNER_TAG, identity
 from pipeline.tracking.quiet import quiet
 from pipeline.tracking.relocate import follow_project
-from pipeline.tracking.retried import EXECUTION_TAG, drop_copies, execution_token, log_inputs
+from pipeline.tracking.retried import (
+    EXECUTION_TAG,
+    close_open,
+    drop_copies,
+    execution_token,
+    log_inputs,
+)
 from pipeline.tracking.secrets import redact_uri
 from pipeline.tracking.store import experiment_id, probe, store_lock
 
@@ -62,13 +68,14 @@ def log_in(client: Any, contents: RunContents, target: Target) -> Logged:
     import mlflow
     from mlflow.exceptions import MlflowException
 
-    run = None
+    run, opening = None, False
     try:
         moved = follow_project(client, target)
         experiment = experiment_id(client, target)
         owner = identity()  # so that `make tracking-gc` can tell if this process dies unheard
         token = execution_token()
         tags = contents.tags | {EXECUTION_TAG: token} | ({OWNER_TAG: owner} if owner else {})
+        opening = True
         run = mlflow.start_run(experiment_id=experiment, run_name=contents.name, tags=tags)
         mlflow.log_params(contents.params)
         inputs = [dataset_input(split) for split in contents.splits]
@@ -83,6 +90,10 @@ def log_in(client: Any, contents: RunContents, target: Target) -> Logged:
         if mlflow.active_run() is not None:
             with contextlib.suppress(Exception), silent():
                 mlflow.end_run(status)
+        elif opening and isinstance(error, KeyboardInterrupt):
+            # stopped inside start_run: the run may be in the store without being active yet
+            with contextlib.suppress(Exception), silent():
+                close_open(client, experiment, token, status)
         if not isinstance(error, MlflowException):
             raise
         if run is None:

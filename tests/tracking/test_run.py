@@ -156,6 +156,24 @@ def test_a_run_failing_half_way_is_marked_failed(tiny) -> None:
     assert mlflow.active_run() is None
 
 
+@pytest.mark.slow  # a new SQLite store: seconds
+def test_a_stop_inside_start_run_marks_the_created_run_killed(tiny, monkeypatch) -> None:
+    """The signal lands after the store created the run, before MLflow made it the active run."""
+    contents, target = tiny
+    create_run = MlflowClient.create_run
+
+    def create_then_stop(self, *args, **kwargs):
+        create_run(self, *args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(MlflowClient, "create_run", create_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        log_run(contents, target)
+    (logged,) = all_runs(MlflowClient(target.uri))
+    assert logged.info.status == "KILLED"
+    assert mlflow.active_run() is None
+
+
 def files_under(folder: Path) -> dict[str, int]:
     return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
