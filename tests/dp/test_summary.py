@@ -31,6 +31,11 @@ def test_the_mean_and_interval_equal_scipys() -> None:
     assert found["releases"] == values
 
 
+def test_equal_releases_have_an_interval_of_zero_width() -> None:
+    found = across([estimate(0.756), estimate(0.756)], 0.95)
+    assert found == {"value": 0.756, "interval": [0.756, 0.756], "releases": [0.756, 0.756]}
+
+
 def test_the_interval_stays_within_zero_and_one() -> None:
     found = across([estimate(v) for v in (0.99, 0.90, 0.995)], 0.95)
     assert found["interval"][1] == 1.0 and 0.0 < found["interval"][0] < found["value"]
