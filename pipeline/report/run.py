@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.correlation.result import CorrelationResult
-from pipeline.data.checks import ValidationResult
+from pipeline.data.findings import ValidationResult
 from pipeline.data.provenance import Provenance
 from pipeline.dp.result import DpResult
 from pipeline.explain.result import ExplainResult

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.correlation.result import POOL_CAGE_FIGURE, CorrelationResult
-from pipeline.data.checks import ValidationResult
+from pipeline.data.findings import ValidationResult
 from pipeline.data.provenance import Provenance
 from pipeline.environment import versions
 from pipeline.models.crossval import CrossvalResult

@@ -1,27 +1,46 @@
 """Stage `dp`: the configured model fitted on a differentially private synthetic training table
 at each of dp.epsilons, against the model fitted on the real rows, on the real test split
-(pipeline/dp/). Off while dp.epsilons is empty."""
+(pipeline/dp/). Off while dp.epsilons is empty: the models and their libraries are then not
+even imported."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
-from pipeline.config import load_config
-from pipeline.data.features import FeaturesConfig
+from pipeline.config import Config, load_config
 from pipeline.dp.config import DpConfig
 from pipeline.dp.figures import FIGURE, dp_figure
 from pipeline.dp.result import OFF, DpResult, epsilon_key
-from pipeline.dp.sweep import Inputs, sweep
 from pipeline.errors import run_stage
-from pipeline.fairness.config import FairnessConfig
 from pipeline.io import write_json
-from pipeline.models.config import read_model
-from pipeline.models.threads import cores
 from pipeline.plots import save_figure
-from pipeline.predictions import Predictions
-from pipeline.schema import read_schema
+
+
+def swept(config: Config, settings: DpConfig) -> DpResult:
+    """The sweep over dp.epsilons, on the stage's inputs."""
+    import pandas as pd
+
+    from pipeline.data.features import FeaturesConfig
+    from pipeline.dp.sweep import Inputs, sweep
+    from pipeline.fairness.config import FairnessConfig
+    from pipeline.models.config import read_model
+    from pipeline.models.threads import cores
+    from pipeline.predictions import Predictions
+    from pipeline.schema import read_schema
+
+    with cores(config.n_jobs):
+        inputs = Inputs(
+            train=pd.read_parquet(config.paths.train),
+            test=pd.read_parquet(config.paths.test),
+            schema=read_schema(config.paths.schema),
+            cuts=config.dataset.dp_cuts,
+            features=config.section(FeaturesConfig, "features"),
+            model=read_model(config),
+            fairness=config.section(FairnessConfig, "fairness"),
+            settings=settings,
+            seed=config.seed,
+        )
+        return sweep(inputs, Predictions.read(config.paths.predictions).y_pred)
 
 
 def main() -> None:
@@ -29,21 +48,7 @@ def main() -> None:
     settings = config.section(DpConfig, "dp")
     folder = Path(config.paths.dp_plots)
     folder.mkdir(parents=True, exist_ok=True)
-    result = DpResult(OFF)
-    if settings.epsilons:
-        with cores(config.n_jobs):
-            inputs = Inputs(
-                train=pd.read_parquet(config.paths.train),
-                test=pd.read_parquet(config.paths.test),
-                schema=read_schema(config.paths.schema),
-                cuts=config.dataset.dp_cuts,
-                features=config.section(FeaturesConfig, "features"),
-                model=read_model(config),
-                fairness=config.section(FairnessConfig, "fairness"),
-                settings=settings,
-                seed=config.seed,
-            )
-            result = sweep(inputs, Predictions.read(config.paths.predictions).y_pred)
+    result = swept(config, settings) if settings.epsilons else DpResult(OFF)
     save_figure(dp_figure(result), folder / FIGURE)
     write_json(config.paths.dp, result.to_json())
     write_json(config.paths.dp_metrics, result.metrics())

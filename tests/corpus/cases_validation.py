@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from corpus.runner import THROUGH_FAIRNESS, Case, csv_case, csv_overrides, table
 
-from pipeline.data.checks import ValidationResult
+from pipeline.data.findings import ValidationResult
 from pipeline.fairness.result import FairnessResult
 from pipeline.io import read_json
 from pipeline.schema import read_schema

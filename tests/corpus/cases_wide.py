@@ -13,7 +13,7 @@ from corpus.runner import Case, csv_case, csv_overrides
 
 from pipeline.correlation.result import CorrelationResult
 from pipeline.correlation.wide import MAX_PAIRS
-from pipeline.data.checks import ValidationResult
+from pipeline.data.findings import ValidationResult
 from pipeline.io import read_json
 
 SIGNAL = ("p498", "p499")  # the two columns that decide y

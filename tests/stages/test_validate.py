@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.data.checks import ValidationResult
+from pipeline.data.findings import ValidationResult
 from pipeline.errors import DataValidationError
 from pipeline.io import read_json
 from pipeline.stages import validate
