@@ -16,7 +16,7 @@ export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .DEFAULT_GOAL := help
 .PHONY: metrics exps vega check-vega tracking-gc push pull services-start services-stop services-status
-.PHONY: cluster cluster-start cluster-stop cluster-status sweep bench
+.PHONY: cluster cluster-start cluster-stop cluster-status sweep bench bench-huge
 .PHONY: help install check-env browser repro test test-fast check-repro compare lint typecheck format lock params dag ui clean
 
 help: ## list the targets
@@ -126,8 +126,11 @@ cluster-status: ## one line per daemon of the cluster: running or stopped, and i
 sweep: install ## a sweep as SLURM jobs, one `dvc exp run` each (ARGS="--wait -S model=knn,svm"; scripts/sweep.sh)
 	scripts/sweep.sh $(ARGS)
 
-bench: check-env ## time every stage on synthetic (10,000 to 1,000,000 rows) against the floor; benchmarks/results.md (ARGS=--huge)
+bench: check-env ## time every stage on synthetic (10,000 to 1,000,000 rows) against the floor; benchmarks/results.md
 	python benchmarks/end_to_end.py --components --out benchmarks/results.md $(ARGS)
+
+bench-huge: check-env ## the same at 1,000,000 and 10,000,000 rows (about 10 minutes); benchmarks/results_huge.md
+	python benchmarks/end_to_end.py --rows 1000000 10000000 --out benchmarks/results_huge.md $(ARGS)
 
 clean: ## remove the environment and the DVC outputs git ignores (the DVC cache and committed results stay)
 	rm -rf .venv .tools
