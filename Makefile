@@ -64,7 +64,7 @@ lint: install ## ruff check and format check
 	ruff check $(CODE)
 	ruff format --check $(CODE)
 
-typecheck: install ## mypy on pipeline/ and tools/ (configured in pyproject.toml)
+typecheck: install ## mypy on pipeline/, tools/ and benchmarks/ (configured in pyproject.toml)
 	mypy
 
 format: install ## format the code with ruff

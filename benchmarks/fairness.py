@@ -18,8 +18,10 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -40,6 +42,7 @@ from pipeline.schema import Schema
 
 DEFAULTS = Path(__file__).resolve().parents[1] / "params/fairness/default.yaml"
 RACES = ("Amer-Indian-Eskimo", "Asian-Pac-Islander", "Black", "Other", "White")
+T = TypeVar("T")
 
 
 def make_predictions(n_rows: int, seed: int) -> pd.DataFrame:
@@ -81,7 +84,7 @@ def metric_frame(frame: pd.DataFrame, n_boot: int = 0) -> MetricFrame:
     )
 
 
-def timed(function, *args, **kwargs) -> tuple[float, object]:
+def timed(function: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[float, T]:
     start = time.perf_counter()
     result = function(*args, **kwargs)
     return time.perf_counter() - start, result

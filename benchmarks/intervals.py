@@ -37,8 +37,8 @@ def make_case(task: str, n: int, k: int, seed: int) -> tuple[np.ndarray, Answers
         p = np.exp(rng.normal(0, 1, (n, k)) + 2.0 * np.eye(k)[truth])
         p /= p.sum(1, keepdims=True)
         return truth, Answers(p.argmax(1), proba=p), list(range(k))
-    y = rng.normal(150, 40, n)
-    return y, Answers(y + rng.normal(0, 20, n)), None
+    values = rng.normal(150, 40, n)
+    return values, Answers(values + rng.normal(0, 20, n)), None
 
 
 def score(task: str, y: np.ndarray, a: Answers, classes: list | None) -> dict[str, float]:
