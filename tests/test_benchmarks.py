@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 import time
+from types import ModuleType
 
 import pytest
+import yaml
 from helpers import ROOT
 
 from pipeline.progress import accounting, peak_mebibytes
+from pipeline.stages.params import compose
 
 pytestmark = pytest.mark.slow
 
@@ -62,13 +66,19 @@ def test_simulation_covers_at_the_nominal_rate_and_rejects_at_the_nominal_level(
     assert max(shares[name] for name in ("McNemar", "DeLong")) <= 0.12, shares
 
 
+def end_to_end() -> ModuleType:
+    """benchmarks/end_to_end.py as a module (benchmarks/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("end_to_end", ROOT / "benchmarks/end_to_end.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_the_end_to_end_benchmark_reads_every_stages_accounting_line() -> None:
     """benchmarks/end_to_end.py finds each stage's numbers in the line pipeline/progress.py
     prints, in both of its forms, and tabulates them with growth and the ratio to the floor."""
-    spec = importlib.util.spec_from_file_location("end_to_end", ROOT / "benchmarks/end_to_end.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = end_to_end()
     line = accounting("train", time.monotonic())
     (found,) = bench.LINE.finditer(f"Running stage 'train':\n{line}\nnext\n")
     assert found[1] == "train" and float(found[4]) == round(peak_mebibytes())
@@ -84,3 +94,19 @@ def test_the_end_to_end_benchmark_reads_every_stages_accounting_line() -> None:
     assert "| train | 2.0, 2.0, 100 | 8.0, 8.0, 100 | 4.0x |" in text
     assert "| floor | 1.0, 1.0, - | 4.0, 4.0, - | 4.0x |" in text
     assert text.endswith("floor: 1,000 rows 3.00x, 10,000 rows 2.25x.\n")
+
+
+def test_the_end_to_end_benchmark_chooses_in_params_what_exp_run_would_override(tmp_path) -> None:
+    """The clone's params/, edited, composes to the same values as the overrides of
+    `dvc exp run -S dataset=synthetic -S dataset.n_rows=... -S model=... -S crossval=skip`."""
+    bench = end_to_end()
+    shutil.copytree(ROOT / "params", tmp_path / "params")
+    bench.choose(tmp_path, 1234, "logistic_regression")
+    compose(tmp_path / "edited.yaml", config_dir=tmp_path / "params")
+    overrides = ["dataset=synthetic", "dataset.n_rows=1234", "model=logistic_regression",
+                 "crossval=skip"]  # fmt: skip
+    compose(tmp_path / "overridden.yaml", overrides, config_dir=ROOT / "params")
+    edited = yaml.safe_load((tmp_path / "edited.yaml").read_text())
+    assert edited == yaml.safe_load((tmp_path / "overridden.yaml").read_text())
+    assert (edited["dataset"]["n_rows"], edited["model"]["name"]) == (1234, "logistic_regression")
+    assert edited["crossval"]["folds"] == 0
