@@ -129,7 +129,7 @@ sweep: install ## a sweep as SLURM jobs, one `dvc exp run` each (ARGS="--wait -S
 bench: check-env ## time every stage on synthetic (10,000 to 1,000,000 rows) against the floor; benchmarks/results.md
 	python benchmarks/end_to_end.py --components --out benchmarks/results.md $(ARGS)
 
-bench-huge: check-env ## the same at 1,000,000 and 10,000,000 rows (about 10 minutes); benchmarks/results_huge.md
+bench-huge: check-env ## the same at 1,000,000 and 10,000,000 rows (about 15 minutes); benchmarks/results_huge.md
 	python benchmarks/end_to_end.py --rows 1000000 10000000 --out benchmarks/results_huge.md $(ARGS)
 
 clean: ## remove the environment and the DVC outputs git ignores (the DVC cache and committed results stay)

@@ -7,7 +7,7 @@
 In a fresh clone of the committed project (HEAD: uncommitted changes are not measured), one
 `dvc repro` per size on `synthetic` with the model, every other parameter at its default but
 `crossval=skip` (5 more fits: a stage of its own, not the pipeline's overhead); the clone's
-params/ chooses them, as a user edits it (`dvc exp run -S` adds about 7 s of git bookkeeping per
+params/ chooses them, as a user edits it (`dvc exp run -S` adds about 6 s of git bookkeeping per
 run). Each stage prints
 its wall time, CPU time and peak memory when it ends (pipeline/progress.py: accounting); DVC's
 share is the run's wall time minus the stages'. A first run on 1,000 rows, not shown, compiles the
