@@ -13,8 +13,8 @@ from sklearn import metrics as skm
 
 from pipeline.errors import ConfigError
 from pipeline.explain.permutation import Permuted
-from pipeline.models import metrics as mm
 from pipeline.models.intervals import Answers, metric_replicates
+from pipeline.models.result import LOSSES
 from pipeline.stats.intervals import percentile_interval
 
 METRICS = {"binary": "roc_auc", "multiclass": "accuracy", "regression": "r2"}  # the headlines
@@ -148,7 +148,7 @@ def importances(
     """Each target's importance, sorted by kind (features first) then rank. Replicate b of a
     target is baseline_b - mean over repeats of permuted_b, all on the same resampled rows."""
     metric = check_metric(metric, task)
-    sign = -1.0 if metric in mm.LOSSES else 1.0
+    sign = -1.0 if metric in LOSSES else 1.0
     y_true = np.asarray(y_true)
     base = sign * point_score(y_true, baseline, task, classes, metric)
     if np.isnan(base):

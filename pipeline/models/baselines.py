@@ -17,10 +17,10 @@ from sklearn.pipeline import Pipeline
 from pipeline.data.features import FeaturesConfig
 from pipeline.errors import ConfigError
 from pipeline.models.build import make_preprocessor
+from pipeline.models.result import BASELINES
 from pipeline.schema import Schema
 from pipeline.sums import significant
 
-BASELINES = ("majority", "linear")
 # The logistic baseline is fitted by SAG, whose sums are scikit-learn's own loops, not BLAS: the
 # same bits whatever the BLAS kernel. lbfgs goes through BLAS, whose last bits differ between CPU
 # kernels, and on wide data its iterations amplify them into other predictions (MNIST's 784

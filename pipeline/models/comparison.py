@@ -18,8 +18,9 @@ import pandas as pd
 from pipeline.config import check_level
 from pipeline.errors import ConfigError, DataValidationError
 from pipeline.models.intervals import Answers, metric_replicates
-from pipeline.models.metrics import LOSSES, score
+from pipeline.models.metrics import score
 from pipeline.models.outputs import BinaryOutputs, MulticlassOutputs, Outputs
+from pipeline.models.result import LOSSES
 from pipeline.predictions import Predictions
 from pipeline.schema import resolve_task
 from pipeline.stats.intervals import percentile_interval

@@ -11,9 +11,7 @@ statistics have the same bits on any CPU.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 from scipy import stats
@@ -26,10 +24,10 @@ from pipeline.models.build import train
 from pipeline.models.config import ModelConfig
 from pipeline.models.metrics import defined_score
 from pipeline.models.outputs import model_outputs
+from pipeline.models.result import CrossvalResult, Summary
 from pipeline.models.threads import cores
 from pipeline.schema import Schema
 
-PREFIX = "cv/"
 FOLD_COLUMNS = ("repeat", "fold", "n_train", "n_test")  # then the metrics, in score()'s order
 
 
@@ -49,72 +47,6 @@ class CrossvalConfig:
         if self.repeats < 1:
             raise ConfigError(f"crossval.repeats is {self.repeats}; use 1 or more")
         check_level("crossval", self.ci_level)
-
-
-@dataclass(frozen=True)
-class Summary:
-    """One metric over the folds on which it is defined (not NaN); None where it has no value."""
-
-    mean: float | None  # None: defined on no fold
-    std: float | None  # sample standard deviation (ddof 1); None on fewer than 2 folds
-    low: float | None  # corrected resampled t interval; None on fewer than 2 folds
-    high: float | None
-    n_folds: int  # folds on which the metric is defined
-
-
-@dataclass(frozen=True)
-class CrossvalResult:
-    """reports/crossval.json, a flat DVC metrics file: `cv/<metric>` (mean), `cv/<metric>_std`,
-    `cv/<metric>_low`, `cv/<metric>_high`, `cv/folds`, `cv/repeats`, `cv/n_folds` (k * r), and
-    `cv/<metric>_n_folds` for a metric that is NaN on some folds."""
-
-    folds: int  # k; 0: cross-validation was off
-    repeats: int
-    metrics: dict[str, Summary]
-
-    @property
-    def n_folds(self) -> int:
-        return self.folds * self.repeats
-
-    def note(self, metric: str) -> str | None:
-        """Why a metric has fewer folds or no interval, in words; None when nothing is missing."""
-        summary = self.metrics[metric]
-        parts = []
-        if summary.n_folds < self.n_folds:
-            parts.append(f"defined on {summary.n_folds} of {self.n_folds} folds")
-        if summary.low is None and summary.n_folds > 0:
-            parts.append("no interval: the corrected t needs 2 or more folds")
-        return "; ".join(parts) or None
-
-    def to_json(self) -> dict[str, float | int | None]:
-        out: dict[str, float | int | None] = {
-            f"{PREFIX}folds": self.folds,
-            f"{PREFIX}repeats": self.repeats,
-            f"{PREFIX}n_folds": self.n_folds,
-        }
-        for name, summary in self.metrics.items():
-            key = PREFIX + name
-            out |= {key: summary.mean, f"{key}_std": summary.std}
-            out |= {f"{key}_low": summary.low, f"{key}_high": summary.high}
-            if summary.n_folds != self.n_folds:
-                out[f"{key}_n_folds"] = summary.n_folds
-        return out
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> CrossvalResult:
-        folds, repeats = int(data[f"{PREFIX}folds"]), int(data[f"{PREFIX}repeats"])
-        names = sorted(k[len(PREFIX) : -len("_std")] for k in data if k.endswith("_std"))
-        metrics = {
-            name: Summary(
-                mean=data[PREFIX + name],
-                std=data[f"{PREFIX}{name}_std"],
-                low=data[f"{PREFIX}{name}_low"],
-                high=data[f"{PREFIX}{name}_high"],
-                n_folds=int(data.get(f"{PREFIX}{name}_n_folds", folds * repeats)),
-            )
-            for name in names
-        }
-        return cls(folds, repeats, metrics)
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from pipeline.config import check_bootstrap
-from pipeline.errors import ConfigError
 from pipeline.io import FLOAT_DIGITS
-from pipeline.models.baselines import BASELINES
 from pipeline.models.curves import curves
 from pipeline.models.intervals import Answers, metric_jackknife, metric_replicates
 from pipeline.models.metrics import defined_score, left_out
@@ -25,81 +21,13 @@ from pipeline.models.outputs import (
     model_outputs,
     predictions,
 )
+from pipeline.models.result import EvaluateConfig, Metrics, Value
 from pipeline.models.threads import cores, thread_independent
 from pipeline.predictions import Predictions
 from pipeline.schema import Schema
-from pipeline.stats.intervals import METHODS, intervals, percentile_interval
+from pipeline.stats.intervals import intervals, percentile_interval
 
 SPLITS = ("test", "train")
-BOUNDS = ("_low", "_high")  # an interval's keys: `test/accuracy_low`, `test/accuracy_high`
-Value = float | int | None  # None (NaN before writing): undefined for this model or data
-
-
-@dataclass(frozen=True)
-class EvaluateConfig:
-    """The `evaluate` section: the bootstrap of the test rows and the baselines."""
-
-    n_boot: int  # 0: no intervals
-    ci_level: float
-    ci_method: str  # percentile or bca
-    baselines: tuple[str, ...]
-    train_rows: int | None = None  # training rows for the baselines and train/ (a seeded sample)
-
-    def __post_init__(self) -> None:
-        check_bootstrap("evaluate", self.n_boot, self.ci_level)
-        if self.train_rows is not None and self.train_rows < 1:
-            raise ConfigError(
-                f"evaluate.train_rows is {self.train_rows}; use 1 or more, or null to score "
-                "every training row"
-            )
-        if self.ci_method not in METHODS:
-            raise ConfigError(
-                f"evaluate.ci_method is {self.ci_method!r}; use one of {', '.join(METHODS)}"
-            )
-        if unknown := [name for name in self.baselines if name not in BASELINES]:
-            raise ConfigError(
-                f"evaluate.baselines names {unknown[0]!r}; use some of {', '.join(BASELINES)}"
-            )
-
-
-@dataclass(frozen=True)
-class Metrics:
-    """A flat DVC metrics file, `<namespace>/<metric>` to its value, so that `dvc metrics show`
-    lists every number: reports/metrics.json (namespaces `test` and `train`; the row count
-    `n_rows` is an integer) and reports/baselines.json (each baseline, and the model minus it).
-    An interval is two more keys, `<namespace>/<metric>_low` and `_high`."""
-
-    values: dict[str, Value]
-
-    @property
-    def names(self) -> list[str]:
-        """The metric names without their namespace or interval keys, sorted."""
-        names = {key.split("/", 1)[1] for key in self.values}
-        bounds = {f"{name}{bound}" for name in names for bound in BOUNDS}
-        return sorted(names - bounds)
-
-    def value(self, namespace: str, name: str) -> Value:
-        """A metric of one namespace; None when the task has no such metric."""
-        return self.values.get(f"{namespace}/{name}")
-
-    def interval(self, namespace: str, name: str) -> tuple[Value, Value] | None:
-        """A metric's interval, None when none was computed."""
-        low, high = (f"{namespace}/{name}{bound}" for bound in BOUNDS)
-        if low not in self.values:
-            return None
-        return self.values[low], self.values[high]
-
-    def to_json(self) -> dict[str, Value]:
-        return dict(self.values)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Metrics:
-        values: dict[str, Value] = {}
-        for key, value in data.items():
-            if value is not None and not isinstance(value, int | float):
-                raise ValueError(f"metrics file: {key} is {value!r}, not a number")
-            values[str(key)] = value
-        return cls(values)
 
 
 @dataclass(frozen=True)

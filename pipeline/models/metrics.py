@@ -16,7 +16,6 @@ from sklearn import metrics as skm
 
 from pipeline.models.outputs import BinaryOutputs, MulticlassOutputs, Outputs
 
-LOSSES = frozenset({"log_loss", "brier_score", "mae", "rmse"})  # the metrics where lower is better
 # the metrics that need class probabilities (binary ROC AUC and average precision rank the
 # decision values; scikit-learn's one-versus-rest AUC needs probabilities that sum to one)
 PROBABILITY_METRICS = {

@@ -13,8 +13,7 @@ from pipeline.dp.result import DpResult
 from pipeline.explain.result import ExplainResult
 from pipeline.fairness.result import FairnessResult
 from pipeline.io import read_json
-from pipeline.models.crossval import CrossvalResult
-from pipeline.models.evaluation import EvaluateConfig, Metrics
+from pipeline.models.result import CrossvalResult, EvaluateConfig, Metrics
 from pipeline.privacy.result import PrivacyResult
 from pipeline.schema import Schema, read_schema
 

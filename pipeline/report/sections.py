@@ -8,9 +8,7 @@ from pipeline.correlation.result import POOL_CAGE_FIGURE, CorrelationResult
 from pipeline.data.findings import ValidationResult
 from pipeline.data.provenance import Provenance
 from pipeline.environment import versions
-from pipeline.models.crossval import CrossvalResult
-from pipeline.models.evaluation import EvaluateConfig, Metrics
-from pipeline.models.metrics import LOSSES
+from pipeline.models.result import LOSSES, CrossvalResult, EvaluateConfig, Metrics
 from pipeline.report.figures import confusion, curve_figures, normalised_confusion
 from pipeline.report.markup import Page, number, table
 from pipeline.text import inside

@@ -10,7 +10,8 @@ from pipeline.data.features import FeaturesConfig
 from pipeline.errors import run_stage
 from pipeline.io import write_csv, write_json
 from pipeline.models.config import read_model
-from pipeline.models.crossval import CrossvalConfig, CrossvalResult, fold_metrics, summarize
+from pipeline.models.crossval import CrossvalConfig, fold_metrics, summarize
+from pipeline.models.result import CrossvalResult
 from pipeline.schema import read_schema
 
 HEADLINE = ("roc_auc", "accuracy", "r2")  # the first the task has is printed

@@ -13,7 +13,8 @@ from pipeline.data.sample import sample_rows
 from pipeline.errors import run_stage
 from pipeline.io import read_pickle, write_csv, write_json
 from pipeline.models.baselines import fit_baselines
-from pipeline.models.evaluation import EvaluateConfig, evaluate
+from pipeline.models.evaluation import evaluate
+from pipeline.models.result import EvaluateConfig
 from pipeline.models.threads import cores
 from pipeline.progress import working
 from pipeline.schema import read_schema

@@ -26,8 +26,9 @@ from pipeline.models.baselines import fit_baselines
 from pipeline.models.build import make_estimator, make_preprocessor, train
 from pipeline.models.config import ModelConfig, read_model
 from pipeline.models.crossval import CrossvalConfig, fold_metrics, summarize
-from pipeline.models.evaluation import EvaluateConfig, evaluate
+from pipeline.models.evaluation import evaluate
 from pipeline.models.metrics import NO_PROBABILITIES, left_out
+from pipeline.models.result import EvaluateConfig
 from pipeline.schema import Schema
 from pipeline.stages import params as compose
 

@@ -23,14 +23,13 @@ from pipeline.models.build import build_model
 from pipeline.models.config import ModelConfig
 from pipeline.models.crossval import (
     CrossvalConfig,
-    CrossvalResult,
     Gap,
-    Summary,
     fold_metrics,
     gap,
     summarize,
     summarize_metric,
 )
+from pipeline.models.result import CrossvalResult, Summary
 from pipeline.schema import Schema
 
 LOGISTIC = ModelConfig(

@@ -15,8 +15,9 @@ from pipeline.io import dumps_json
 from pipeline.models.baselines import fit_baselines
 from pipeline.models.build import train
 from pipeline.models.config import ModelConfig
-from pipeline.models.evaluation import EvaluateConfig, Metrics, evaluate, to_scale
+from pipeline.models.evaluation import evaluate, to_scale
 from pipeline.models.intervals import Answers, metric_replicates
+from pipeline.models.result import EvaluateConfig, Metrics
 from pipeline.schema import Schema
 
 SCHEMA = Schema(

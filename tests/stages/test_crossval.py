@@ -12,7 +12,8 @@ from pipeline.config import load_config
 from pipeline.data.features import FeaturesConfig
 from pipeline.io import dumps_json, read_json
 from pipeline.models.config import read_model
-from pipeline.models.crossval import CrossvalConfig, CrossvalResult, fold_metrics, summarize
+from pipeline.models.crossval import CrossvalConfig, fold_metrics, summarize
+from pipeline.models.result import CrossvalResult
 from pipeline.schema import read_schema
 from pipeline.stages import crossval
 

@@ -11,9 +11,9 @@ from pipeline.data.features import FeaturesConfig
 from pipeline.data.sample import sample_rows
 from pipeline.io import read_json, read_pickle
 from pipeline.models.baselines import fit_baselines
-from pipeline.models.evaluation import Metrics
 from pipeline.models.metrics import score
 from pipeline.models.outputs import model_outputs
+from pipeline.models.result import Metrics
 from pipeline.predictions import Predictions
 from pipeline.schema import read_schema
 
