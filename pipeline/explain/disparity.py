@@ -5,13 +5,12 @@ is destroyed by permutation, with a bootstrap interval over the test rows."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pipeline.explain.permutation import Permuted
+from pipeline.explain.result import Shift
 from pipeline.fairness.disparities import between_groups
 from pipeline.fairness.groups import factorize
 from pipeline.models.intervals import Answers
@@ -19,28 +18,6 @@ from pipeline.stats.intervals import percentile_interval
 from pipeline.stats.resample import draw, replicate_keys, strata
 
 DISPARITIES = ("demographic_parity_difference", "equal_opportunity_difference")
-
-
-@dataclass(frozen=True)
-class Shift:
-    """How a disparity of one sensitive attribute moves when one target is permuted."""
-
-    sensitive: str
-    disparity: str  # one of DISPARITIES
-    feature: str  # the permuted target's name
-    baseline: float  # the disparity of the model's own predictions
-    permuted: float  # mean over repeats
-    change: float  # baseline - permuted: how much of the gap goes away without the feature
-    low: float | None  # bootstrap percentile interval of the change
-    high: float | None
-    share: float | None  # change / baseline; None when the baseline is 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "sensitive": self.sensitive, "disparity": self.disparity, "feature": self.feature,
-            "baseline": self.baseline, "permuted": self.permuted, "change": self.change,
-            "low": self.low, "high": self.high, "share": self.share,
-        }  # fmt: skip
 
 
 def _rates(numerators: np.ndarray, denominators: np.ndarray) -> np.ndarray:

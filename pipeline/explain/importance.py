@@ -5,14 +5,13 @@ target's rank is across the bootstrap replicates."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from sklearn import metrics as skm
 
 from pipeline.errors import ConfigError
 from pipeline.explain.permutation import Permuted
+from pipeline.explain.result import Importance
 from pipeline.models.intervals import Answers, metric_replicates
 from pipeline.models.result import LOSSES
 from pipeline.stats.intervals import percentile_interval
@@ -38,29 +37,6 @@ SCORERS = {
                    "r2": "r2"},
 }  # fmt: skip
 TOP = 5  # top_share: how often a target is among the top min(TOP, count) of its kind
-
-
-@dataclass(frozen=True)
-class Importance:
-    """How much the metric drops when a target's information is destroyed (larger: needed more)."""
-
-    name: str
-    columns: tuple[str, ...]
-    kind: str  # "feature" (one column) or "group" (columns permuted together)
-    mean: float  # over repeats, as scikit-learn's importances_mean
-    std: float  # over repeats, as scikit-learn's importances_std
-    low: float | None  # bootstrap percentile interval over the test rows
-    high: float | None
-    rank: int  # 1 = most important among targets of the same kind
-    rank_stability: float | None  # share of replicates where the target keeps its rank
-    top_share: float | None  # share of replicates where it is among the top min(5, count)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name, "columns": list(self.columns), "kind": self.kind,
-            "mean": self.mean, "std": self.std, "low": self.low, "high": self.high,
-            "rank": self.rank, "rank_stability": self.rank_stability, "top_share": self.top_share,
-        }  # fmt: skip
 
 
 def check_metric(metric: str | None, task: str) -> str:

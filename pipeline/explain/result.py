@@ -8,9 +8,6 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pipeline.explain.disparity import Shift
-from pipeline.explain.importance import Importance
-from pipeline.explain.screening import Screening
 from pipeline.text import inside, safe_filename
 
 FIGURES = "figures"
@@ -65,6 +62,71 @@ def _typed(cls: type[T], data: Mapping[str, Any]) -> T:
         value = data.get(found.name)
         values[found.name] = tuple(value) if isinstance(value, list) else value
     return cls(**values)
+
+
+@dataclass(frozen=True)
+class Importance:
+    """How much the metric drops when a target's information is destroyed (larger: needed more)."""
+
+    name: str
+    columns: tuple[str, ...]
+    kind: str  # "feature" (one column) or "group" (columns permuted together)
+    mean: float  # over repeats, as scikit-learn's importances_mean
+    std: float  # over repeats, as scikit-learn's importances_std
+    low: float | None  # bootstrap percentile interval over the test rows
+    high: float | None
+    rank: int  # 1 = most important among targets of the same kind
+    rank_stability: float | None  # share of replicates where the target keeps its rank
+    top_share: float | None  # share of replicates where it is among the top min(5, count)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "columns": list(self.columns), "kind": self.kind,
+            "mean": self.mean, "std": self.std, "low": self.low, "high": self.high,
+            "rank": self.rank, "rank_stability": self.rank_stability, "top_share": self.top_share,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Shift:
+    """How a disparity of one sensitive attribute moves when one target is permuted."""
+
+    sensitive: str
+    disparity: str  # one of DISPARITIES
+    feature: str  # the permuted target's name
+    baseline: float  # the disparity of the model's own predictions
+    permuted: float  # mean over repeats
+    change: float  # baseline - permuted: how much of the gap goes away without the feature
+    low: float | None  # bootstrap percentile interval of the change
+    high: float | None
+    share: float | None  # change / baseline; None when the baseline is 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sensitive": self.sensitive, "disparity": self.disparity, "feature": self.feature,
+            "baseline": self.baseline, "permuted": self.permuted, "change": self.change,
+            "low": self.low, "high": self.high, "share": self.share,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Screening:
+    """How the features measured in full were chosen, for explain.json and the report."""
+
+    features: int  # the model's features
+    kept: int  # measured in full (explain.max_features)
+    rows: int  # rows of the screening pass
+    constant: int  # features with a single value on those rows (score 0, no model pass)
+    output: str  # what the score measures the change of
+    method: str
+    scores: dict[str, float]  # the kept features' screening scores, by name
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Screening:
+        return cls(**{**data, "scores": {str(k): float(v) for k, v in data["scores"].items()}})
 
 
 @dataclass(frozen=True)

@@ -11,34 +11,14 @@ groups, partial dependence).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pipeline.explain.permutation import answers, permuted, row_orders
+from pipeline.explain.result import Screening
 from pipeline.models.intervals import Answers
-
-
-@dataclass(frozen=True)
-class Screening:
-    """How the features measured in full were chosen, for explain.json and the report."""
-
-    features: int  # the model's features
-    kept: int  # measured in full (explain.max_features)
-    rows: int  # rows of the screening pass
-    constant: int  # features with a single value on those rows (score 0, no model pass)
-    output: str  # what the score measures the change of
-    method: str
-    scores: dict[str, float]  # the kept features' screening scores, by name
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Screening:
-        return cls(**{**data, "scores": {str(k): float(v) for k, v in data["scores"].items()}})
 
 
 def output_of(found: Answers, task: str) -> tuple[str, np.ndarray]:

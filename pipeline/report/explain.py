@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.explain.disparity import Shift
-from pipeline.explain.importance import Importance
 from pipeline.explain.result import (
     DEPENDENCE_CAVEAT,
     DISPARITY_CAVEAT,
     IMPORTANCE_CAVEAT,
     IMPORTANCE_FIGURE,
     ExplainResult,
+    Importance,
+    Shift,
 )
 from pipeline.report.markup import Fact, Page, number, table
 from pipeline.report.sections import shown_figure, span

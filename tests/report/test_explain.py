@@ -9,14 +9,14 @@ from pathlib import Path
 
 from browser import rendered_dom
 
-from pipeline.explain.disparity import Shift
 from pipeline.explain.figures import importance_figure
-from pipeline.explain.importance import Importance
 from pipeline.explain.result import (
     DISPARITY_CAVEAT,
     IMPORTANCE_FIGURE,
     Curve,
     ExplainResult,
+    Importance,
+    Shift,
     dependence_figure,
     disparity_figure,
 )
