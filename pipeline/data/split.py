@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
 from pipeline.errors import ConfigError, DataValidationError
 from pipeline.schema import Schema
@@ -30,7 +29,10 @@ class SplitConfig:
 def split(
     frame: pd.DataFrame, schema: Schema, config: SplitConfig, seed: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(train, test), each with a fresh index."""
+    """(train, test), each with a fresh index. scikit-learn is imported here, not with the
+    module: readers of FeaturesConfig (the report) never split."""
+    from sklearn.model_selection import train_test_split
+
     stratify = frame[schema.target] if config.stratifies(schema.task) else None
     train, test = train_test_split(
         frame, test_size=config.test_size, random_state=seed, stratify=stratify

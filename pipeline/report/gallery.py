@@ -14,7 +14,6 @@ import pandas as pd
 from pipeline.config import Config
 from pipeline.errors import DataValidationError
 from pipeline.io import read_pickle
-from pipeline.models.threads import cores
 from pipeline.plots import save_figure
 from pipeline.predictions import Predictions
 from pipeline.report.images import (
@@ -73,7 +72,10 @@ def label_names(schema: Schema) -> dict[Any, str]:
 
 
 def draw(config: Config, schema: Schema, figures_dir: Path) -> ImageFigures:
-    """Read the test split, its predictions and (for probabilities) the model; draw both figures."""
+    """Read the test split, its predictions and (for probabilities) the model; draw both figures.
+    Only image datasets come here, so only they import scikit-learn (through `cores`)."""
+    from pipeline.models.threads import cores
+
     shape = image_shape(config.dataset.image_shape)
     assert shape is not None
     if (reason := not_drawable(schema, shape)) is not None:
