@@ -30,14 +30,20 @@ def execution_token() -> str:
     return uuid.uuid4().hex
 
 
+def execution_runs(client: Any, experiment: str, token: str, status: str | None = None) -> list:
+    """The runs (not deleted) that this execution created, only those in `status` if given."""
+    from mlflow.entities import ViewType
+
+    query = f"tags.`{EXECUTION_TAG}` = '{token}'"
+    if status is not None:
+        query += f" and attributes.status = '{status}'"
+    return client.search_runs([experiment], query, run_view_type=ViewType.ACTIVE_ONLY)
+
+
 def drop_copies(client: Any, experiment: str, token: str, run_id: str, model_id: str) -> int:
     """Delete the runs of this execution other than `run_id` and the logged models of `run_id`
     other than `model_id`; how many copies there were."""
-    from mlflow.entities import ViewType
-
-    runs = client.search_runs(
-        [experiment], f"tags.`{EXECUTION_TAG}` = '{token}'", run_view_type=ViewType.ACTIVE_ONLY
-    )
+    runs = execution_runs(client, experiment, token)
     extra_runs = [run.info.run_id for run in runs if run.info.run_id != run_id]
     for extra in extra_runs:
         client.set_terminated(extra, "KILLED")
@@ -53,8 +59,7 @@ def close_open(client: Any, experiment: str, token: str, status: str) -> None:
     """Mark `status` every run of this execution still RUNNING: a stop that lands inside
     `mlflow.start_run`, after the store created the run but before it became the active run,
     leaves a run that nothing else would close."""
-    query = f"tags.`{EXECUTION_TAG}` = '{token}' and attributes.status = 'RUNNING'"
-    for run in client.search_runs([experiment], query):
+    for run in execution_runs(client, experiment, token, "RUNNING"):
         client.set_terminated(run.info.run_id, status)
 
 
